@@ -1,0 +1,43 @@
+# Two commands for a fresh clone: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install lint check bench worker clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+## Migrate, load demo data and serve on http://$(HOST):$(PORT)/ (with REDIS_URL set, a Celery worker runs too).
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@trap 'kill 0' EXIT INT TERM; \
+	if [ -n "$$REDIS_URL" ]; then $(BIN)/celery -A oms worker --beat --loglevel=warning & fi; \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## The whole test suite (SQLite by default; PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set).
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+
+## Benchmarks print their figures; run on demand, against PostgreSQL for the real numbers.
+bench: install
+	$(BIN)/python -m pytest tests/benchmarks -s -p no:cacheprovider -o addopts="" -m benchmark
+
+worker: install
+	$(BIN)/celery -A oms worker --beat --loglevel=info
+
+clean:
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm .pytest_cache .ruff_cache

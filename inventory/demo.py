@@ -1,0 +1,208 @@
+"""Demo catalog, locations and stock for `manage.py seed_demo`; idempotent."""
+
+import random
+from decimal import Decimal
+
+from oms.core.actor import Actor
+from oms.core.models import Channel
+
+from .models import Location, Sku, StockLevel
+from .services import StockLine, stock_receive
+
+LOCATIONS = [
+    # code, name, kind, city, region, postal, country, lat, lon, can_ship, can_pickup, priority, base, per_km
+    (
+        "wh-east",
+        "East warehouse",
+        "warehouse",
+        "Newark",
+        "NJ",
+        "07102",
+        "US",
+        "40.735700",
+        "-74.172400",
+        True,
+        False,
+        10,
+        "4.50",
+        "0.0020",
+    ),
+    (
+        "wh-west",
+        "West warehouse",
+        "warehouse",
+        "Reno",
+        "NV",
+        "89502",
+        "US",
+        "39.529600",
+        "-119.813800",
+        True,
+        False,
+        20,
+        "4.00",
+        "0.0020",
+    ),
+    (
+        "store-nyc",
+        "Manhattan store",
+        "store",
+        "New York",
+        "NY",
+        "10001",
+        "US",
+        "40.750700",
+        "-73.997000",
+        True,
+        True,
+        50,
+        "7.00",
+        "0.0050",
+    ),
+    (
+        "store-sf",
+        "San Francisco store",
+        "store",
+        "San Francisco",
+        "CA",
+        "94103",
+        "US",
+        "37.772600",
+        "-122.409900",
+        True,
+        True,
+        50,
+        "7.00",
+        "0.0050",
+    ),
+    (
+        "vendor-acme",
+        "Acme drop-ship",
+        "dropship",
+        "Chicago",
+        "IL",
+        "60607",
+        "US",
+        "41.878100",
+        "-87.629800",
+        True,
+        False,
+        90,
+        "6.00",
+        "0.0010",
+    ),
+]
+
+PRODUCTS = [
+    "T-shirt",
+    "Hoodie",
+    "Sneaker",
+    "Cap",
+    "Backpack",
+    "Water bottle",
+    "Jacket",
+    "Sock pack",
+    "Beanie",
+    "Tote bag",
+]
+COLOURS = ["Black", "White", "Navy", "Red", "Olive"]
+SIZES = ["S", "M", "L", "XL"]
+
+
+def seed_locations() -> list[Location]:
+    channels = list(Channel.objects.all())
+    locations = []
+    for (
+        code,
+        name,
+        kind,
+        city,
+        region,
+        postal,
+        country,
+        lat,
+        lon,
+        ship,
+        pickup,
+        priority,
+        base,
+        per_km,
+    ) in LOCATIONS:
+        location, _ = Location.objects.update_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "kind": kind,
+                "city": city,
+                "region": region,
+                "postal_code": postal,
+                "country_code": country,
+                "latitude": Decimal(lat),
+                "longitude": Decimal(lon),
+                "can_ship": ship,
+                "can_pickup": pickup,
+                "priority": priority,
+                "shipping_cost_base": Decimal(base),
+                "shipping_cost_per_km": Decimal(per_km),
+                "address_line": f"1 {name} Way",
+            },
+        )
+        location.channels.set(channels)
+        locations.append(location)
+    return locations
+
+
+def seed_skus(count: int = 200) -> list[Sku]:
+    vendor = Location.objects.get(code="vendor-acme")
+    skus = []
+    for index in range(count):
+        product = PRODUCTS[index % len(PRODUCTS)]
+        colour = COLOURS[(index // len(PRODUCTS)) % len(COLOURS)]
+        size = SIZES[(index // (len(PRODUCTS) * len(COLOURS))) % len(SIZES)]
+        code = f"{product[:4].upper().replace(' ', '')}-{colour[:3].upper()}-{size}-{index:03d}"
+        tags = ["apparel"] if product in {"T-shirt", "Hoodie", "Jacket", "Sock pack", "Beanie", "Cap"} else []
+        if product == "Water bottle":
+            tags.append("fragile")
+        sku, _ = Sku.objects.update_or_create(
+            code=code,
+            defaults={
+                "name": f"{product} {colour} {size}",
+                "barcode": f"400{index:010d}",
+                "weight_grams": 150 + 37 * (index % 20),
+                "tags": tags,
+                # Every tenth SKU is only sold through the drop-ship vendor.
+                "dropship_vendor": vendor if index % 10 == 9 else None,
+            },
+        )
+        skus.append(sku)
+    return skus
+
+
+def seed_stock(skus: list[Sku], locations: list[Location]) -> int:
+    """Receive opening stock once per level, through the ledger, so history explains it."""
+    stocked = set(StockLevel.objects.values_list("sku_id", "location_id"))
+    by_location: dict[Location, list[StockLine]] = {}
+    for sku in skus:
+        for location in locations:
+            if (sku.pk, location.pk) in stocked:
+                continue
+            if location.kind == Location.Kind.DROPSHIP and sku.dropship_vendor_id != location.pk:
+                continue
+            if location.kind != Location.Kind.DROPSHIP and sku.dropship_vendor_id:
+                continue
+            rng = random.Random(f"{sku.code}@{location.code}")  # the same choice on every run
+            chance = 0.95 if location.kind == Location.Kind.WAREHOUSE else 0.6
+            if rng.random() < chance:
+                quantity = rng.randint(5, 120 if location.kind != Location.Kind.STORE else 25)
+                by_location.setdefault(location, []).append(StockLine(sku, location, quantity))
+    actor = Actor.system("seed_demo")
+    for location, lines in by_location.items():
+        stock_receive(lines=lines, actor=actor, reference=f"OPENING-{location.code.upper()}")
+    return sum(len(lines) for lines in by_location.values())
+
+
+def seed() -> str:
+    locations = seed_locations()
+    skus = seed_skus()
+    levels = seed_stock(skus, locations)
+    return f"{len(locations)} locations, {len(skus)} SKUs, {levels} stock levels received"

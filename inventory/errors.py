@@ -1,0 +1,34 @@
+from enum import StrEnum
+
+from oms.core.errors import ConflictError, DomainError, NotFoundError
+
+
+class InventoryErrorCode(StrEnum):
+    UNKNOWN_SKU = "unknown_sku"
+    UNKNOWN_LOCATION = "unknown_location"
+    INVALID_QUANTITY = "invalid_quantity"
+    SAME_LOCATION = "same_location"
+    REASON_REQUIRED = "reason_required"
+    INSUFFICIENT_STOCK = "insufficient_stock"
+    BELOW_RESERVED = "below_reserved"
+    NOTHING_TO_RELEASE = "nothing_to_release"
+
+
+class InventoryError(DomainError):
+    pass
+
+
+class InventoryNotFound(NotFoundError):
+    pass
+
+
+class InsufficientStock(ConflictError):
+    """Not enough available stock; `details["shortages"]` lists what was missing."""
+
+    def __init__(self, shortages: list[dict]):
+        super().__init__(
+            InventoryErrorCode.INSUFFICIENT_STOCK,
+            "Not enough available stock.",
+            details={"shortages": shortages},
+        )
+        self.shortages = shortages

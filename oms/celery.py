@@ -1,0 +1,11 @@
+"""The Celery app. Broker from REDIS_URL; without it tasks run eagerly in process."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oms.settings.base")
+
+app = Celery("oms")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

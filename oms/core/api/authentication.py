@@ -1,0 +1,67 @@
+"""API authentication: `Authorization: Token <key>` for integration users (DRF tokens)
+and for sales channels (each channel's own token), or the browser session."""
+
+from django.utils.functional import cached_property
+from rest_framework import authentication, exceptions
+from rest_framework.authtoken.models import Token
+
+from oms.core.models import Channel, token_digest
+from oms.core.roles import CHANNEL
+
+
+class ChannelPrincipal:
+    """`request.user` when a sales channel calls with its own token."""
+
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+    is_staff = False
+    is_superuser = False
+    pk = None
+    id = None
+    oms_roles = frozenset({CHANNEL})
+
+    def __init__(self, channel: Channel):
+        self.channel = channel
+
+    @cached_property
+    def username(self) -> str:
+        return f"channel:{self.channel.code}"
+
+    def get_username(self) -> str:
+        return self.username
+
+    def __str__(self) -> str:
+        return self.username
+
+
+class BearerTokenAuthentication(authentication.TokenAuthentication):
+    """Accepts `Token <key>` or `Bearer <key>`; tries user tokens, then channel tokens."""
+
+    keyword = "Token"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).split()
+        if not header or header[0].lower() not in (b"token", b"bearer"):
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed("Invalid token header: expected 'Token <key>'.")
+        try:
+            key = header[1].decode()
+        except UnicodeError as exc:
+            raise exceptions.AuthenticationFailed("Invalid token header: bad characters.") from exc
+        return self.authenticate_credentials(key)
+
+    def authenticate_credentials(self, key):
+        if key.startswith("ch_"):
+            channel = Channel.objects.filter(api_token_digest=token_digest(key), active=True).first()
+            if channel is None:
+                raise exceptions.AuthenticationFailed("Invalid or inactive channel token.")
+            return ChannelPrincipal(channel), key
+        try:
+            token = Token.objects.select_related("user").get(key=key)
+        except Token.DoesNotExist as exc:
+            raise exceptions.AuthenticationFailed("Invalid token.") from exc
+        if not token.user.is_active:
+            raise exceptions.AuthenticationFailed("User inactive or deleted.")
+        return token.user, token

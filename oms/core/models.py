@@ -1,0 +1,108 @@
+import hashlib
+import secrets
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Channel(TimeStampedModel):
+    """A sales channel. Lives in the kernel because every app refers to it."""
+
+    class Kind(models.TextChoices):
+        WEB_SHOP = "web_shop", "Web shop"
+        MARKETPLACE = "marketplace", "Marketplace"
+        POS = "pos", "Point of sale"
+        CALL_CENTER = "call_center", "Call center"
+        B2B = "b2b", "B2B"
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    active = models.BooleanField(default=True)
+    #: The channel's own API token, kept as a SHA-256 digest; shown once when issued.
+    api_token_digest = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    #: Units per SKU held back from what this channel is told it can sell.
+    inventory_buffer = models.PositiveIntegerField(default=0)
+    pay_later_allowed = models.BooleanField(
+        default=False, help_text="Orders may be fulfilled before payment is authorized."
+    )
+    payment_due_hours = models.PositiveIntegerField(
+        default=72, help_text="An order still unpaid after this many hours is cancelled."
+    )
+    handling_days = models.PositiveSmallIntegerField(
+        default=2, help_text="Business days from placement to ship-by when the channel sends none."
+    )
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def issue_token(self) -> str:
+        """A new API token for this channel; only its digest is stored. Caller saves."""
+        token = f"ch_{secrets.token_urlsafe(32)}"
+        self.api_token_digest = token_digest(token)
+        return token
+
+
+class OutboxEvent(models.Model):
+    """A domain event written in the same transaction as the change it reports.
+
+    Delivery (webhooks, feeds, ERP) reads pending rows; nothing is lost if a
+    process dies between the commit and the delivery.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DELIVERED = "delivered", "Delivered"
+        DEAD = "dead", "Dead letter"
+
+    topic = models.CharField(max_length=80, db_index=True)
+    aggregate_type = models.CharField(max_length=40)
+    aggregate_id = models.CharField(max_length=64)
+    payload = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["aggregate_type", "aggregate_id"]),
+            models.Index(fields=["status", "id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic} {self.aggregate_type}:{self.aggregate_id}"
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a POST carrying an Idempotency-Key, replayed to repeats."""
+
+    scope = models.CharField(max_length=120)
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField(null=True)
+    response_body = models.JSONField(null=True, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="idempotency_scope_key_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}"

@@ -1,0 +1,33 @@
+"""Write domain events to the outbox, always inside the transaction of the change."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import OutboxEvent
+
+
+def _require_transaction() -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("outbox events must be written inside the transaction of the change")
+
+
+def outbox_event(topic: str, *, aggregate_type: str, aggregate_id, payload: dict) -> OutboxEvent:
+    """An unsaved event; pass a list of them to `outbox_write`."""
+    return OutboxEvent(
+        topic=topic,
+        aggregate_type=aggregate_type,
+        aggregate_id=str(aggregate_id),
+        payload=payload,
+        created_at=timezone.now(),
+    )
+
+
+def outbox_write(events: list[OutboxEvent]) -> list[OutboxEvent]:
+    _require_transaction()
+    return OutboxEvent.objects.bulk_create(events)
+
+
+def outbox_emit(topic: str, *, aggregate_type: str, aggregate_id, payload: dict) -> OutboxEvent:
+    return outbox_write(
+        [outbox_event(topic, aggregate_type=aggregate_type, aggregate_id=aggregate_id, payload=payload)]
+    )[0]

@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+import inventory.demo
+from inventory.models import Location
+from oms.demo.seed import DEMO_USERS, seed_channels, seed_users
+
+
+class Command(BaseCommand):
+    help = "Load demo data (channels, locations, SKUs, stock, one user per role). Safe to run again."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="Run even with DEBUG off.")
+
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError("seed_demo creates users with known passwords; refusing with DEBUG off.")
+        with transaction.atomic():
+            channels = seed_channels()
+            users = seed_users()
+            self.stdout.write(f"demo: {len(channels)} channels, {len(users)} users")
+            self.stdout.write(f"demo: {inventory.demo.seed()}")
+            Location.objects.get(code="wh-east").staff.add(*[u for u in users if u.username == "picker"])
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/ with:"))
+        for username, password, role, _ in DEMO_USERS:
+            self.stdout.write(f"  {role:<17} login: {username:<8} password: {password}")

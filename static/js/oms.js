@@ -1,0 +1,25 @@
+// Keyboard shortcuts: "/" focuses the page's search box; g then a nav key opens that page.
+(function () {
+  let pendingG = false;
+  document.addEventListener("keydown", function (event) {
+    const target = event.target;
+    if (target.closest("input, textarea, select, [contenteditable]")) return;
+    if (event.key === "/") {
+      const search = document.querySelector("[data-search]");
+      if (search) { event.preventDefault(); search.focus(); search.select(); }
+      return;
+    }
+    if (pendingG) {
+      pendingG = false;
+      const link = document.querySelector('nav a[data-key="' + event.key + '"]');
+      if (link) { event.preventDefault(); window.location = link.href; }
+      return;
+    }
+    if (event.key === "g") { pendingG = true; setTimeout(function () { pendingG = false; }, 1000); }
+  });
+  // htmx sends Django's CSRF token with every request it makes.
+  document.addEventListener("htmx:configRequest", function (event) {
+    const token = document.querySelector('meta[name="csrf-token"]');
+    if (token) event.detail.headers["X-CSRFToken"] = token.content;
+  });
+})();

@@ -1,0 +1,75 @@
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from oms.core.roles import CUSTOMER_SERVICE, OMS_ADMIN, WAREHOUSE
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def on_postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+def pytest_collection_modifyitems(config, items):
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://...")
+    has_browser = os.path.exists(CHROMIUM) and shutil.which("chromium")
+    if not has_browser and os.environ.get("OMS_REQUIRE_BROWSER"):
+        raise pytest.UsageError(f"OMS_REQUIRE_BROWSER is set but {CHROMIUM} is missing")
+    skip_browser = pytest.mark.skip(reason=f"needs {CHROMIUM} (apt-get install chromium)")
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres():
+            item.add_marker(skip_pg)
+        if "browser" in item.keywords and not has_browser:
+            item.add_marker(skip_browser)
+
+
+def make_user(username: str, role: str | None, **extra) -> User:
+    user = User.objects.create_user(username=username, password="pass-1234-word", **extra)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def admin_user(db):
+    return make_user("ada", OMS_ADMIN, is_staff=True)
+
+
+@pytest.fixture
+def cs_user(db):
+    return make_user("carla", CUSTOMER_SERVICE)
+
+
+@pytest.fixture
+def warehouse_user(db):
+    return make_user("wes", WAREHOUSE)
+
+
+@pytest.fixture
+def no_role_user(db):
+    return make_user("nobody", None)
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def api(admin_user):
+    """An API client authenticated as an admin."""
+    return client_for(admin_user)
+
+
+@pytest.fixture
+def anon_api():
+    return APIClient()
