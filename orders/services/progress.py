@@ -1,0 +1,204 @@
+"""What fulfillment reports back: units allocated, taken back, shipped, delivered.
+
+Fulfillment owns the plan and its reservations; these functions keep the order lines'
+quantities and the order status in step, each with a timeline event and an outbox row.
+"""
+
+from django.db import transaction
+
+from oms.core.actor import Actor
+
+from ..errors import OrderConflict, OrderErrorCode
+from ..models import Order, OrderLine
+from .timeline import timeline_event, timeline_write
+
+Status = Order.Status
+
+
+def lock_order(order: Order) -> Order:
+    """Lock the order row and return it fresh: every order service starts here and works
+    on (and returns) the locked instance, never on the caller's possibly stale copy."""
+    return Order.objects.select_for_update().select_related("channel").get(pk=order.pk)
+
+
+def _lines(order: Order, line_ids) -> dict[int, OrderLine]:
+    lines = {line.pk: line for line in OrderLine.objects.filter(order=order).order_by("pk")}
+    unknown = set(line_ids) - set(lines)
+    if unknown:
+        raise OrderConflict(
+            OrderErrorCode.LINE_NOT_FOUND,
+            "Those lines are not on this order.",
+            details={"line_ids": sorted(unknown)},
+        )
+    return lines
+
+
+def _set_progress(order: Order, target: str) -> tuple[str, str] | None:
+    """Move the fulfillment status to `target`; on hold, change what the hold returns to."""
+    if order.status == Status.ON_HOLD:
+        if order.held_from == target:
+            return None
+        previous, order.held_from = order.held_from, target
+        return previous, Status.ON_HOLD
+    if order.status == target:
+        return None
+    previous = order.status
+    {
+        Status.ALLOCATED: order.allocate,
+        Status.BACKORDERED: order.backorder,
+        Status.PARTIALLY_SHIPPED: order.ship_partially,
+        Status.SHIPPED: order.ship,
+        Status.COMPLETED: order.complete,
+    }[target]()
+    return previous, order.status
+
+
+def _progress_after_allocation(lines) -> str:
+    if any(line.quantity_unallocated > 0 for line in lines if line.sku_id or line.quantity_open):
+        return Status.BACKORDERED
+    return Status.ALLOCATED
+
+
+def _progress_after_shipment(lines) -> str:
+    if all(line.quantity_open == 0 for line in lines):
+        return Status.SHIPPED
+    return Status.PARTIALLY_SHIPPED
+
+
+def _status_event(order: Order, change, actor: Actor):
+    if change is None:
+        return []
+    from_status, to_status = change
+    return [timeline_event(order, "status_changed", actor, from_status=from_status, to_status=to_status)]
+
+
+def _save(order: Order, lines) -> None:
+    OrderLine.objects.bulk_update(
+        lines, ["quantity_allocated", "quantity_shipped", "quantity_cancelled", "quantity_returned"]
+    )
+    order.save(update_fields=["status", "held_from", "updated_at"])
+
+
+@transaction.atomic
+def order_record_allocation(
+    *,
+    order: Order,
+    allocated: dict[int, int],
+    actor: Actor,
+    explanation: str = "",
+    payload: dict | None = None,
+) -> Order:
+    """Units were assigned to locations: {order_line_id: units}. An empty dict after a
+    sourcing run means nothing could be allocated (the order waits on backorder)."""
+    order = lock_order(order)
+    if order.status in (Status.CANCELLED, Status.SHIPPED, Status.COMPLETED):
+        raise OrderConflict(OrderErrorCode.ORDER_CLOSED, f"Order {order.number} is {order.status}.")
+    lines = _lines(order, allocated)
+    for line_id, units in allocated.items():
+        line = lines[line_id]
+        if units <= 0 or units > line.quantity_unallocated:
+            raise OrderConflict(
+                OrderErrorCode.QUANTITY_TOO_HIGH,
+                f"Line {line.line_number}: cannot allocate {units} of {line.quantity_unallocated}.",
+            )
+        line.quantity_allocated += units
+    all_lines = list(lines.values())
+    target = _progress_after_allocation(all_lines)
+    if order.progress_status == Status.PARTIALLY_SHIPPED:
+        target = Status.PARTIALLY_SHIPPED
+    change = _set_progress(order, target)
+    _save(order, all_lines)
+    events = [
+        timeline_event(
+            order,
+            "allocated",
+            actor,
+            message=explanation,
+            payload={"allocated": {str(k): v for k, v in allocated.items()}, **(payload or {})},
+        )
+    ]
+    timeline_write(order, events + _status_event(order, change, actor))
+    return order
+
+
+@transaction.atomic
+def order_record_deallocation(
+    *, order: Order, quantities: dict[int, int], actor: Actor, reason: str, payload: dict | None = None
+) -> Order:
+    """Units were taken back from locations (short pick, reject, re-route, cancel, edit)."""
+    order = lock_order(order)
+    lines = _lines(order, quantities)
+    for line_id, units in quantities.items():
+        line = lines[line_id]
+        if units <= 0 or units > line.quantity_allocated:
+            raise OrderConflict(
+                OrderErrorCode.QUANTITY_TOO_HIGH,
+                f"Line {line.line_number}: cannot take back {units} of {line.quantity_allocated}.",
+            )
+        line.quantity_allocated -= units
+    all_lines = list(lines.values())
+    change = None
+    if order.progress_status in (Status.NEW, Status.ALLOCATED, Status.BACKORDERED):
+        change = _set_progress(order, _progress_after_allocation(all_lines))
+    _save(order, all_lines)
+    events = [
+        timeline_event(
+            order,
+            "deallocated",
+            actor,
+            message=reason,
+            payload={"quantities": {str(k): v for k, v in quantities.items()}, **(payload or {})},
+        )
+    ]
+    timeline_write(order, events + _status_event(order, change, actor))
+    return order
+
+
+@transaction.atomic
+def order_record_shipment(*, order: Order, quantities: dict[int, int], actor: Actor, shipment: dict) -> Order:
+    """Units left a location: allocated becomes shipped. `shipment` (carrier, tracking numbers,
+    location, fulfillment order) goes on the timeline and to the outbox."""
+    order = lock_order(order)
+    if order.status == Status.ON_HOLD:
+        raise OrderConflict(OrderErrorCode.ON_HOLD, f"Order {order.number} is on hold; release it first.")
+    if order.status in (Status.CANCELLED, Status.SHIPPED, Status.COMPLETED):
+        raise OrderConflict(OrderErrorCode.ORDER_CLOSED, f"Order {order.number} is {order.status}.")
+    lines = _lines(order, quantities)
+    for line_id, units in quantities.items():
+        line = lines[line_id]
+        if units <= 0 or units > line.quantity_allocated:
+            raise OrderConflict(
+                OrderErrorCode.QUANTITY_TOO_HIGH,
+                f"Line {line.line_number}: cannot ship {units}; {line.quantity_allocated} allocated.",
+            )
+        line.quantity_allocated -= units
+        line.quantity_shipped += units
+    all_lines = list(lines.values())
+    change = _set_progress(order, _progress_after_shipment(all_lines))
+    _save(order, all_lines)
+    events = [
+        timeline_event(
+            order,
+            "shipped",
+            actor,
+            payload={"quantities": {str(k): v for k, v in quantities.items()}, **shipment},
+        )
+    ]
+    timeline_write(order, events + _status_event(order, change, actor))
+    return order
+
+
+@transaction.atomic
+def order_record_delivery(
+    *, order: Order, actor: Actor, all_delivered: bool, payload: dict | None = None
+) -> Order:
+    """A shipment was delivered or a pickup collected. When everything is shipped and
+    fulfillment says every piece of work is delivered, the order is completed."""
+    order = lock_order(order)
+    events = [timeline_event(order, "delivered", actor, payload=payload or {})]
+    change = None
+    if all_delivered and order.status == Status.SHIPPED:
+        change = _set_progress(order, Status.COMPLETED)
+        order.save(update_fields=["status", "held_from", "updated_at"])
+    timeline_write(order, events + _status_event(order, change, actor))
+    return order
