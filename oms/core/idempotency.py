@@ -76,3 +76,9 @@ def _run(handler: Callable[[], Response]) -> Response:
     if not 200 <= response.status_code < 300:
         transaction.set_rollback(True)
     return response
+
+
+def idempotency_purge(*, older_than) -> int:
+    """Forget stored answers older than `older_than` (a datetime); returns how many."""
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=older_than).delete()
+    return deleted

@@ -1,0 +1,26 @@
+import pytest
+from django.core.management import call_command
+
+from oms.demo.seed import DEMO_USERS
+from tests.e2e.conftest import log_in
+
+# serialized_rollback: the role groups come from a data migration, which a flush would erase.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def test_each_demo_login_lands_on_its_role_home_and_can_log_out(page, live_server):
+    call_command("seed_demo", force=True, verbosity=0)
+    for username, password, role, first_name in DEMO_USERS:
+        log_in(page, live_server, username, password)
+        assert page.url == f"{live_server.url}/"
+        assert page.locator(f'section[data-role="{role}"]').is_visible()
+        assert page.get_by_role("heading", name=f"Good to see you, {first_name}").is_visible()
+        page.get_by_role("button", name="Log out").click()
+        page.wait_for_url(f"{live_server.url}/login/")
+
+
+def test_wrong_password_shows_an_error_and_stays_on_login(page, live_server):
+    call_command("seed_demo", force=True, verbosity=0)
+    log_in(page, live_server, "agent", "not-the-password")
+    assert "/login/" in page.url
+    assert page.get_by_role("alert").is_visible()
