@@ -24,3 +24,11 @@ def test_wrong_password_shows_an_error_and_stays_on_login(page, live_server):
     log_in(page, live_server, "agent", "not-the-password")
     assert "/login/" in page.url
     assert page.get_by_role("alert").is_visible()
+
+
+def test_api_docs_render_in_the_browser_without_internet(page, live_server):
+    call_command("seed_demo", force=True, verbosity=0)
+    log_in(page, live_server, "admin", "demo-admin-2026")
+    page.goto(f"{live_server.url}/api/docs/")
+    page.wait_for_selector(".swagger-ui .info .title")
+    assert "OMS API" in page.locator(".swagger-ui .info .title").inner_text()
