@@ -29,6 +29,32 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_browser)
 
 
+def restore_roles() -> None:
+    """Re-run every app's `*_roles` data migration: a transactional test's flush empties
+    the role groups those migrations made (content types and permissions come back by
+    themselves through post_migrate)."""
+    from django.apps import apps as live_apps
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations import RunPython
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    for (_app_label, name), migration in sorted(loader.disk_migrations.items()):
+        if name.endswith("_roles"):
+            for operation in migration.operations:
+                if isinstance(operation, RunPython):
+                    operation.code(live_apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _roles_survive_flushes(request):
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker and marker.kwargs.get("transaction")) or "live_server" in request.fixturenames
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        if Group.objects.filter(name__in=[CUSTOMER_SERVICE, WAREHOUSE, OMS_ADMIN]).count() < 3:
+            restore_roles()
+
+
 def make_user(username: str, role: str | None, **extra) -> User:
     user = User.objects.create_user(username=username, password="pass-1234-word", **extra)
     if role:

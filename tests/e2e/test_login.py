@@ -4,8 +4,7 @@ from django.core.management import call_command
 from oms.demo.seed import DEMO_USERS
 from tests.e2e.conftest import log_in
 
-# serialized_rollback: the role groups come from a data migration, which a flush would erase.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_each_demo_login_lands_on_its_role_home_and_can_log_out(page, live_server):
