@@ -13,10 +13,9 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--n
 
 
 @pytest.fixture
-def browser_page(monkeypatch):
+def browser_page():
     from playwright.sync_api import sync_playwright
 
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the test thread also talks to the DB
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page()
@@ -25,9 +24,10 @@ def browser_page(monkeypatch):
         browser.close()
 
 
-@pytest.mark.browser
-@pytest.mark.usefixtures("transactional_db")
-def test_warehouse_user_looks_up_stock_by_typing_a_code(live_server, browser_page):
+@pytest.fixture
+def stock_data(transactional_db):
+    """Written before the browser starts: the test thread makes no queries while
+    Playwright's event loop runs in it (that would open a second, unclosed connection)."""
     group, _ = Group.objects.get_or_create(name=WAREHOUSE)
     user = User.objects.create_user(username="scanner", password="pass-1234-word")
     user.groups.add(group)
@@ -36,6 +36,9 @@ def test_warehouse_user_looks_up_stock_by_typing_a_code(live_server, browser_pag
     east = Location.objects.create(code="wh-east", name="East", kind="warehouse", country_code="US")
     stock_receive(lines=[StockLine(sku, east, 12)], actor=Actor.system("e2e"), reference="PO-E2E")
 
+
+@pytest.mark.browser
+def test_warehouse_user_looks_up_stock_by_typing_a_code(live_server, stock_data, browser_page):
     page = browser_page
     page.goto(f"{live_server.url}/inventory/stock/")
     page.fill("input[name=username]", "scanner")
