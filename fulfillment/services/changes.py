@@ -99,6 +99,7 @@ def fulfillment_reroute(
         targets = assign(order, [(to_location, line.order_line, units) for line, units in moving], actor)
     except InsufficientStock as error:
         error.message = f"{to_location.code} does not have the stock to take over {fo.number}."
+        error.args = (error.message,)
         raise
     settle(fo, lines, f"re-routed to {to_location.code}: {reason}")
     target = targets[0]
@@ -242,7 +243,9 @@ def backorders_reallocate(*, sku_ids, actor: Actor | None = None) -> list[int]:
             order = query.first()
             if order is None:
                 continue
-            plan = fulfillment_source_order(order=order, actor=actor, reason="Stock arrived for a backorder")
+            plan = fulfillment_source_order(
+                order=order, actor=actor, reason="Stock arrived for a backorder", record_empty=False
+            )
             if plan is not None and plan.allocations:
                 filled.append(order_id)
     if filled:

@@ -175,8 +175,11 @@ def fulfillment_source_order(
     reason: str = "",
     exclude_location_ids: Iterable[int] = (),
     exclude_reason: str = "",
+    record_empty: bool = True,
 ) -> engine.Plan | None:
-    """Source every unallocated unit of the order; None when there is nothing to source."""
+    """Source every unallocated unit of the order; None when there is nothing to source.
+    A plan that allocates nothing is still recorded (the order shows backordered) unless
+    `record_empty` is off (a backorder run that found nothing new)."""
     order = order_services.lock_order(order)
     if order.status in CLOSED:
         return None
@@ -210,6 +213,8 @@ def fulfillment_source_order(
     )
     if reason:
         plan.sentences.insert(0, f"{reason.rstrip('.')}.")
+    if not plan.allocations and not record_empty:
+        return plan
     by_line = {line.pk: line for line in lines}
     location_rows = Location.objects.in_bulk(plan.location_ids())
     fos = assign(
