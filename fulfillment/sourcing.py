@@ -307,11 +307,23 @@ def _source_regular(plan, ranker, lines, pool, avail, left) -> None:
     label = STRATEGY_LABELS.get(ranker.strategy, ranker.strategy)
     rule_name = f"rule '{plan.rule.name}'" if plan.rule is not None else "the default"
     # Only locations holding some stock of these SKUs can matter.
-    skus = {line.sku_id for line in lines}
-    pool = [loc for loc in pool if any(avail.get((sku, loc.id), 0) > 0 for sku in skus)]
+    offers: dict[int, list[LineRequest]] = {}
+    for loc in pool:
+        held = [line for line in lines if avail.get((line.sku_id, loc.id), 0) > 0]
+        if held:
+            offers[loc.id] = held
+    pool = [loc for loc in pool if loc.id in offers]
 
     # 1) one location that fills every line
-    full = [loc for loc in pool if all(avail.get((ln.sku_id, loc.id), 0) >= left[ln.line_id] for ln in lines)]
+    need_by_sku: dict[int, int] = {}
+    for line in lines:  # two lines may ask for the same SKU
+        need_by_sku[line.sku_id] = need_by_sku.get(line.sku_id, 0) + left[line.line_id]
+    full = [
+        loc
+        for loc in pool
+        if len(offers[loc.id]) == len(lines)
+        and all(avail[sku, loc.id] >= need for sku, need in need_by_sku.items())
+    ]
     if full:
         best = min(full, key=ranker.key)
         for line in lines:
@@ -332,11 +344,13 @@ def _source_regular(plan, ranker, lines, pool, avail, left) -> None:
         best, best_score = None, None
         for loc in pool:
             filled = units = 0
-            for line in open_lines:
-                have = avail.get((line.sku_id, loc.id), 0)
+            for line in offers[loc.id]:
+                need = left[line.line_id]
+                if need <= 0:
+                    continue
+                have = avail[line.sku_id, loc.id]
                 if have <= 0:
                     continue
-                need = left[line.line_id]
                 if have >= need:
                     filled += 1
                     units += need

@@ -162,6 +162,18 @@ def test_strategies(name, strategy, lines, available, expected, backordered):
     assert plan.explanation
 
 
+def test_two_lines_of_one_sku_are_not_promised_the_same_units():
+    twin = LineRequest(105, 1, 2, "line 5 (A again)")
+    plan = source(
+        lines=[A, twin],
+        destination=DEST,
+        locations=LOCATIONS,
+        stock=stock(east={1: 3}, west={1: 5}),
+        rule=rule(NEAREST),
+    )
+    assert plan_of(plan) == [(2, 101, 2), (2, 105, 2)]
+
+
 def test_nearest_without_destination_coordinates_falls_back_to_priority():
     dest = Destination(country_code="US")
     plan = source(
