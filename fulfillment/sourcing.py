@@ -257,15 +257,18 @@ def source(
         vendor = by_id.get(line.dropship_vendor_id)
         label = line.label or f"line {line.line_id}"
         if vendor is None or vendor.id in excluded:
-            plan.sentences.append(f"{label} is drop-shipped, but its vendor is not available.")
+            plan.sentences.append(f"{label} is drop-shipped, but its vendor is inactive or excluded.")
             continue
         take = min(left[line.line_id], avail.get((line.sku_id, vendor.id), 0))
         if take:
             _allocate(plan, avail, left, vendor.id, line, take)
-        plan.sentences.append(
-            f"{label} is drop-shipped by its vendor {vendor.code}"
-            + ("." if take == line.quantity else f" ({take} of {line.quantity} available there).")
-        )
+        if take == line.quantity:
+            plan.sentences.append(f"{label} is drop-shipped by its vendor {vendor.code}.")
+        else:
+            plan.sentences.append(
+                f"{label} is drop-shipped by its vendor {vendor.code}, "
+                f"which has only {take} of {line.quantity}."
+            )
 
     if regular:
         if destination.delivery_method == PICKUP:

@@ -193,7 +193,9 @@ def fulfillment_source_order(
     if not lines:
         return None
     levels = stock_lock_for_allocation(sku_ids={line.sku_id for line in lines})
-    locations = candidate_locations(order, {level.location_id for level in levels})
+    location_ids = {level.location_id for level in levels} | {order.pickup_location_id}
+    location_ids |= {line.sku.dropship_vendor_id for line in lines}  # named even without stock
+    locations = candidate_locations(order, location_ids - {None})
     stock = {
         (level.sku_id, level.location_id): level.available
         for level in levels

@@ -300,3 +300,17 @@ def test_inactive_and_non_shipping_locations_are_never_chosen(sku_a):
         receive(sku_a, LocationFactory(code=code), 5)
     assert accept(make_order([(sku_a, 1)])).status == "backordered"
     assert SkuFactory(code="X").pk
+
+
+def test_empty_vendor_and_empty_store_are_named_in_the_explanation(east, store, vendor):
+    drop = SkuFactory(code="DROP-9", dropship_vendor=vendor)
+    plain = SkuFactory(code="PLAIN-9")
+    receive(drop, east, 5)
+    receive(plain, east, 5)
+    order = accept(make_order([(drop, 1)]))
+    assert order.status == "backordered"
+    message = OrderEvent.objects.get(order=order, kind="allocated").message
+    assert "drop-shipped by its vendor vendor-acme, which has only 0 of 1" in message
+    pickup = accept(make_order([(plain, 1)], delivery_method="pickup", pickup_location=store))
+    assert pickup.status == "backordered"
+    assert "sourced from store-phl only" in OrderEvent.objects.get(order=pickup, kind="allocated").message
