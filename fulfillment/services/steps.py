@@ -53,6 +53,10 @@ def _line_map(
     return by_id
 
 
+def _event(order: Order, fo: FulfillmentOrder, kind: str, actor: Actor, message: str) -> None:
+    order_record_event(order, kind, actor, message, fulfillment_order=fo.number, location=fo.location.code)
+
+
 @transaction.atomic
 def fulfillment_start_picking(*, fo: FulfillmentOrder, actor: Actor) -> FulfillmentOrder:
     order, fo = lock_fulfillment_order(fo)
@@ -61,6 +65,7 @@ def fulfillment_start_picking(*, fo: FulfillmentOrder, actor: Actor) -> Fulfillm
     require_transition(fo, fo.start_picking, "start picking")
     fo.start_picking()
     save_fo(fo)
+    _event(order, fo, "picking_started", actor, f"Picking started at {fo.location.code} ({fo.number}).")
     return fo
 
 
@@ -116,6 +121,7 @@ def fulfillment_confirm_pick(
     else:
         save_lines(lines)
         save_fo(fo, "picked_at")
+        _event(order, fo, "picked", actor, f"Picked in full at {fo.location.code} ({fo.number}).")
     return fo, plan
 
 
@@ -130,6 +136,7 @@ def fulfillment_pack(*, fo: FulfillmentOrder, actor: Actor) -> FulfillmentOrder:
         )
     fo.pack()
     save_fo(fo, "packed_at")
+    _event(order, fo, "packed", actor, f"Packed at {fo.location.code} ({fo.number}).")
     return fo
 
 
@@ -268,14 +275,7 @@ def fulfillment_ready_for_pickup(*, fo: FulfillmentOrder, actor: Actor) -> Fulfi
     require_transition(fo, fo.ready_for_pickup, "offer it for pickup")
     fo.ready_for_pickup()
     save_fo(fo)
-    order_record_event(
-        order,
-        "ready_for_pickup",
-        actor,
-        f"Ready for pickup at {fo.location.code} ({fo.number}).",
-        fulfillment_order=fo.number,
-        location=fo.location.code,
-    )
+    _event(order, fo, "ready_for_pickup", actor, f"Ready for pickup at {fo.location.code} ({fo.number}).")
     return fo
 
 
@@ -321,12 +321,5 @@ def fulfillment_send_to_vendor(*, fo: FulfillmentOrder, actor: Actor) -> Fulfill
     require_transition(fo, fo.send_to_vendor, "send it to the vendor")
     fo.send_to_vendor()
     save_fo(fo)
-    order_record_event(
-        order,
-        "sent_to_vendor",
-        actor,
-        f"Sent to drop-ship vendor {fo.location.code} ({fo.number}).",
-        fulfillment_order=fo.number,
-        location=fo.location.code,
-    )
+    _event(order, fo, "sent_to_vendor", actor, f"Sent to drop-ship vendor {fo.location.code} ({fo.number}).")
     return fo

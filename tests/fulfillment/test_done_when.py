@@ -6,6 +6,7 @@ import pytest
 from fulfillment import services
 from fulfillment.models import FulfillmentOrder, Shipment
 from inventory.models import StockLevel
+from oms.core.models import OutboxEvent
 from orders.models import OrderEvent
 
 from .factories import ACTOR, LocationFactory, SkuFactory, accept, fresh, make_order, receive
@@ -109,6 +110,11 @@ def test_two_line_order_split_short_picked_resourced_packed_and_shipped(east, we
     shipped_events = OrderEvent.objects.filter(order=order, kind="shipped")
     assert shipped_events.first().payload["tracking_numbers"] == ["1Z001", "1Z002"]
     assert_invariants()
+
+    kinds = list(OrderEvent.objects.filter(order=order).values_list("kind", flat=True))
+    for kind in ("allocated", "picking_started", "picked", "deallocated", "packed", "shipped"):
+        assert kind in kinds, kind
+    assert OutboxEvent.objects.filter(topic="order.packed", aggregate_id=order.number).count() == 3
 
     for fo in FulfillmentOrder.objects.filter(order=order, state="shipped"):
         services.fulfillment_mark_delivered(fo=fo, actor=ACTOR)
