@@ -6,8 +6,8 @@ from decimal import Decimal
 from oms.core.actor import Actor
 from oms.core.models import Channel
 
-from .models import Location, Sku, StockLevel
-from .services import StockLine, stock_receive
+from .models import Location, Sku, StockLevel, StockMovement
+from .services import StockLine, stock_adjust, stock_count, stock_receive, stock_transfer
 
 LOCATIONS = [
     # code, name, kind, city, region, postal, country, lat, lon, can_ship, can_pickup, priority, base, per_km
@@ -201,8 +201,71 @@ def seed_stock(skus: list[Sku], locations: list[Location]) -> int:
     return sum(len(lines) for lines in by_location.values())
 
 
+HISTORY_REFERENCE = "DEMO-HISTORY"
+
+
+def seed_history(skus: list[Sku]) -> int:
+    """Once: some life after the opening receipts, all through the services, so that the
+    ledger explains today's levels (transfers, adjustments with reasons, a cycle count)."""
+    if StockMovement.objects.filter(reference__startswith=HISTORY_REFERENCE).exists():
+        return 0
+    actor = Actor.system("seed_demo")
+    levels = {
+        (level.sku_id, level.location.code): level
+        for level in StockLevel.objects.select_related("location").filter(sku__in=skus)
+    }
+    written = 0
+    stocked = [sku for sku in skus if not sku.dropship_vendor_id]
+    # Replenish the stores from the warehouses.
+    for index, sku in enumerate(stocked[:12]):
+        source = levels.get((sku.pk, "wh-east"))
+        if source is None or source.on_hand - source.reserved < 4:
+            continue
+        target = "store-nyc" if index % 2 == 0 else "store-sf"
+        stock_transfer(
+            sku=sku,
+            from_location=source.location,
+            to_location=Location.objects.get(code=target),
+            quantity=3,
+            actor=actor,
+            reference=f"{HISTORY_REFERENCE}-TR-{index:02d}",
+        )
+        written += 2
+    # Damage and found stock, each with its reason.
+    reasons = ["damaged in handling", "found during putaway", "water damage", "customer sample"]
+    for index, sku in enumerate(stocked[20:28]):
+        level = levels.get((sku.pk, "wh-west"))
+        if level is None:
+            continue
+        delta = 2 if index % 4 == 1 else -1
+        if level.on_hand + delta < level.reserved:
+            continue
+        stock_adjust(
+            sku=sku,
+            location=level.location,
+            delta=delta,
+            reason=reasons[index % len(reasons)],
+            actor=actor,
+            reference=f"{HISTORY_REFERENCE}-ADJ",
+        )
+        written += 1
+    # A cycle count at the San Francisco store finds a few differences.
+    count_lines = []
+    for index, sku in enumerate(stocked[30:45]):
+        level = levels.get((sku.pk, "store-sf"))
+        if level is not None:
+            count_lines.append(StockLine(sku, level.location, max(level.reserved, level.on_hand - index % 3)))
+    if count_lines:
+        written += len(stock_count(lines=count_lines, actor=actor, reference=f"{HISTORY_REFERENCE}-COUNT-SF"))
+    return written
+
+
 def seed() -> str:
     locations = seed_locations()
     skus = seed_skus()
     levels = seed_stock(skus, locations)
-    return f"{len(locations)} locations, {len(skus)} SKUs, {levels} stock levels received"
+    history = seed_history(skus)
+    return (
+        f"{len(locations)} locations, {len(skus)} SKUs, {levels} stock levels received, "
+        f"{history} history movements"
+    )

@@ -57,12 +57,18 @@ def _lock_levels(pairs: Iterable[tuple[int, int]], *, create_missing: bool = Fal
         return {}
     if create_missing:
         StockLevel.objects.bulk_create(
-            [StockLevel(sku_id=sku_id, location_id=location_id) for sku_id, location_id in pairs],
+            [StockLevel(sku_id=sku_id, location_id=location_id) for sku_id, location_id in sorted(pairs)],
             ignore_conflicts=True,
+            batch_size=1000,
         )
-    condition = Q()
+    # One OR term per location (not per pair), so that a 10,000-line count stays one
+    # short statement; the locks are still taken in primary-key order.
+    by_location = defaultdict(set)
     for sku_id, location_id in pairs:
-        condition |= Q(sku_id=sku_id, location_id=location_id)
+        by_location[location_id].add(sku_id)
+    condition = Q()
+    for location_id, sku_ids in by_location.items():
+        condition |= Q(location_id=location_id, sku_id__in=sorted(sku_ids))
     levels = StockLevel.objects.select_for_update().filter(condition).order_by("pk")
     return {(level.sku_id, level.location_id): level for level in levels}
 
@@ -104,10 +110,10 @@ def _save(levels: Iterable[StockLevel], movements: list[StockMovement]) -> list[
     levels = list(levels)
     for level in levels:
         level.updated_at = now
-    StockLevel.objects.bulk_update(levels, ["on_hand", "reserved", "updated_at"])
+    StockLevel.objects.bulk_update(levels, ["on_hand", "reserved", "updated_at"], batch_size=1000)
     for movement in movements:
         movement.created_at = now
-    return StockMovement.objects.bulk_create(movements)
+    return StockMovement.objects.bulk_create(movements, batch_size=1000)
 
 
 def _below_reserved(level: StockLevel, new_on_hand: int) -> InventoryError:
@@ -345,10 +351,16 @@ def _lock_open_reservations(holders: Iterable[models.Model]) -> tuple[dict, list
     if not condition:
         return {}, []
     open_reservations = Reservation.objects.filter(condition, status=Reservation.Status.OPEN)
-    pairs = open_reservations.values_list("stock_level__sku_id", "stock_level__location_id")
-    levels = _lock_levels(pairs)
-    by_id = {level.pk: level for level in levels.values()}
-    reservations = list(open_reservations.select_for_update().order_by("pk"))
+    pairs = set(open_reservations.values_list("stock_level__sku_id", "stock_level__location_id"))
+    while True:
+        levels = _lock_levels(pairs)
+        by_id = {level.pk: level for level in levels.values()}
+        reservations = list(open_reservations.select_for_update().order_by("pk"))
+        if all(reservation.stock_level_id in by_id for reservation in reservations):
+            break
+        # A reservation was opened at another level between the read and the locks:
+        # take that level's lock as well (still in one ordered statement) and look again.
+        pairs |= set(open_reservations.values_list("stock_level__sku_id", "stock_level__location_id"))
     for reservation in reservations:
         reservation.stock_level = by_id[reservation.stock_level_id]
     return levels, reservations
@@ -464,3 +476,69 @@ def stock_set_safety(*, sku: Sku, location: Location, safety_stock: int) -> Stoc
     level.safety_stock = safety_stock
     level.save(update_fields=["safety_stock", "updated_at"])
     return level
+
+
+@transaction.atomic
+def stock_import_levels(
+    *, rows: list[tuple[Sku, Location, int, int | None]], actor: Actor, reference: str = "import"
+) -> list[StockMovement]:
+    """A stock import: each (sku, location, on_hand, safety_stock or None) is counted
+    (COUNT movements for the differences) and its safety stock set, all or nothing."""
+    movements = stock_count(
+        lines=[StockLine(sku, location, on_hand) for sku, location, on_hand, _ in rows],
+        actor=actor,
+        reason="stock import",
+        reference=reference,
+    )
+    safety = {(sku.pk, location.pk): value for sku, location, _, value in rows if value is not None}
+    for value in safety.values():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise InventoryError(InventoryErrorCode.INVALID_QUANTITY, "Safety stock must be zero or more.")
+    if safety:
+        levels = _lock_levels(safety)
+        changed = []
+        for key, value in safety.items():
+            if levels[key].safety_stock != value:
+                levels[key].safety_stock = value
+                changed.append(levels[key])
+        StockLevel.objects.bulk_update(changed, ["safety_stock"], batch_size=1000)
+    return movements
+
+
+@transaction.atomic
+def sku_create(*, actor: Actor, **fields) -> Sku:
+    """A new catalog item (the code is normalized by the model)."""
+    sku = Sku(**fields)
+    sku.save()
+    return sku
+
+
+@transaction.atomic
+def sku_update(*, sku: Sku, actor: Actor, **fields) -> Sku:
+    for name, value in fields.items():
+        setattr(sku, name, value)
+    sku.save()
+    return sku
+
+
+@transaction.atomic
+def location_create(*, actor: Actor, channels=None, staff=None, **fields) -> Location:
+    location = Location(**fields)
+    location.save()
+    if channels is not None:
+        location.channels.set(channels)
+    if staff is not None:
+        location.staff.set(staff)
+    return location
+
+
+@transaction.atomic
+def location_update(*, location: Location, actor: Actor, channels=None, staff=None, **fields) -> Location:
+    for name, value in fields.items():
+        setattr(location, name, value)
+    location.save()
+    if channels is not None:
+        location.channels.set(channels)
+    if staff is not None:
+        location.staff.set(staff)
+    return location

@@ -1,0 +1,1 @@
+"""Inventory REST API: serializers in `serializers`, views in `views`, URLs in inventory.api_urls."""
