@@ -3,3 +3,6 @@ from django.apps import AppConfig
 
 class FulfillmentConfig(AppConfig):
     name = "fulfillment"
+
+    def ready(self):
+        from . import receivers  # noqa: F401

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "fulfillment"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("<int:pk>/pick-list/", views.pick_list, name="pick-list"),
+    path("<int:pk>/packing-slip/", views.packing_slip, name="packing-slip"),
+]

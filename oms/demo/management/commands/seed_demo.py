@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+import fulfillment.demo
 import inventory.demo
 from inventory.models import Location
 from oms.demo.seed import DEMO_USERS, seed_channels, seed_users
@@ -21,6 +22,7 @@ class Command(BaseCommand):
             users = seed_users()
             self.stdout.write(f"demo: {len(channels)} channels, {len(users)} users")
             self.stdout.write(f"demo: {inventory.demo.seed()}")
+            self.stdout.write(f"demo: {fulfillment.demo.seed()}")
             Location.objects.get(code="wh-east").staff.add(*[u for u in users if u.username == "picker"])
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/ with:"))
         for username, password, role, _ in DEMO_USERS:

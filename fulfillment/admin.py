@@ -1,0 +1,110 @@
+from django.contrib import admin
+from import_export.admin import ImportExportModelAdmin
+
+from .models import FulfillmentOrder, FulfillmentOrderLine, RoutingRule, Shipment
+from .resources import RoutingRuleResource
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(ImportExportModelAdmin):
+    """Rules are tried in position order; the first whose conditions all match wins."""
+
+    resource_classes = [RoutingRuleResource]
+    list_display = [
+        "position",
+        "name",
+        "active",
+        "strategy",
+        "channel",
+        "country_code",
+        "region",
+        "postal_prefix",
+        "sku_tag",
+        "delivery_method",
+    ]
+    list_display_links = ["name"]
+    list_editable = ["position", "active"]
+    list_filter = ["active", "strategy", "delivery_method", "channel"]
+    search_fields = ["name", "sku_tag", "postal_prefix", "region"]
+    ordering = ["position", "id"]
+    filter_horizontal = ["include_locations", "exclude_locations"]
+    fieldsets = [
+        (None, {"fields": ["name", "position", "active", "strategy"]}),
+        (
+            "Matches when (empty matches anything)",
+            {"fields": ["channel", "country_code", "region", "postal_prefix", "sku_tag", "delivery_method"]},
+        ),
+        (
+            "Locations",
+            {"fields": ["include_locations", "exclude_locations", "include_kinds", "exclude_kinds"]},
+        ),
+    ]
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class FulfillmentOrderLineInline(ReadOnlyInline):
+    model = FulfillmentOrderLine
+    fields = ["order_line", "sku", "quantity", "quantity_picked", "quantity_shipped", "quantity_cancelled"]
+    readonly_fields = fields
+
+
+class ShipmentInline(ReadOnlyInline):
+    model = Shipment
+    fields = ["carrier", "service", "tracking_number", "shipped_at", "delivered_at", "actor_label"]
+    readonly_fields = fields
+
+
+@admin.register(FulfillmentOrder)
+class FulfillmentOrderAdmin(admin.ModelAdmin):
+    """Read-only: fulfillment work changes through the services (API, work queue)."""
+
+    list_display = ["number", "order", "location", "kind", "state", "created_at", "shipped_at"]
+    list_filter = ["state", "kind", "location"]
+    search_fields = ["number", "order__number"]
+    list_select_related = ["order", "location"]
+    inlines = [FulfillmentOrderLineInline, ShipmentInline]
+    readonly_fields = [f.name for f in FulfillmentOrder._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Shipment)
+class ShipmentAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "fulfillment_order",
+        "carrier",
+        "service",
+        "tracking_number",
+        "shipped_at",
+        "delivered_at",
+    ]
+    search_fields = ["tracking_number", "fulfillment_order__number", "fulfillment_order__order__number"]
+    list_select_related = ["fulfillment_order"]
+    readonly_fields = [f.name for f in Shipment._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,43 @@
+"""Where fulfillment reacts to the orders and inventory apps (design section 6).
+Connected once from FulfillmentConfig.ready()."""
+
+from django.db import transaction
+from django.dispatch import receiver
+
+from inventory.signals import stock_received
+from oms.core.actor import Actor
+from orders.signals import order_accepted, order_edited, order_lines_cancelled, order_released
+
+from . import services
+
+ACTOR = Actor.system("fulfillment")
+
+
+@receiver(order_accepted, dispatch_uid="fulfillment.order_accepted")
+def on_order_accepted(sender, order, **kwargs):
+    services.fulfillment_source_order(order=order, actor=ACTOR, reason="Order accepted")
+
+
+@receiver(order_released, dispatch_uid="fulfillment.order_released")
+def on_order_released(sender, order, **kwargs):
+    services.fulfillment_source_order(order=order, actor=ACTOR, reason="Hold released")
+
+
+@receiver(order_edited, dispatch_uid="fulfillment.order_edited")
+def on_order_edited(sender, order, line_ids=(), address_changed=False, **kwargs):
+    services.fulfillment_order_edited(
+        order=order, line_ids=list(line_ids or []), address_changed=bool(address_changed), actor=ACTOR
+    )
+
+
+@receiver(order_lines_cancelled, dispatch_uid="fulfillment.order_lines_cancelled")
+def on_order_lines_cancelled(sender, order, quantities, **kwargs):
+    services.fulfillment_cancel_quantities(order=order, quantities=quantities, actor=ACTOR)
+
+
+@receiver(stock_received, dispatch_uid="fulfillment.stock_received")
+def on_stock_received(sender, sku_ids, location_id, **kwargs):
+    from .tasks import reallocate_backorders
+
+    sku_ids = sorted(set(sku_ids))
+    transaction.on_commit(lambda: reallocate_backorders.delay(sku_ids))

@@ -1,0 +1,253 @@
+"""Work that moves or goes away: reject, re-route, cancelled and edited lines, backorders."""
+
+import logging
+from collections import defaultdict
+
+from django.db import connection, transaction
+from django.db.models import F, Q
+
+from inventory.errors import InsufficientStock
+from inventory.models import Location
+from inventory.services import stock_lock_for_allocation, stock_release
+from oms.core.actor import Actor
+from orders import services as order_services
+from orders.models import Order, OrderLine
+
+from ..errors import FulfillmentConflict, FulfillmentError, FulfillmentErrorCode
+from ..models import FulfillmentOrder, FulfillmentOrderLine
+from .common import lock_fulfillment_order, locked_lines, require_reason, save_lines, settle
+from .sourcing import assign, fulfillment_source_order, take_back
+
+logger = logging.getLogger(__name__)
+State = FulfillmentOrder.State
+
+
+@transaction.atomic
+def fulfillment_reject(*, fo: FulfillmentOrder, reason: str, actor: Actor):
+    """The location cannot fill this work: release all of it, cancel the FO and source the
+    order again without that location. Returns the new plan."""
+    reason = require_reason(reason)
+    order, fo = lock_fulfillment_order(fo)
+    if fo.state not in (State.PENDING, State.PICKING, State.SENT_TO_VENDOR):
+        raise FulfillmentConflict(
+            FulfillmentErrorCode.INVALID_TRANSITION,
+            f"Fulfillment order {fo.number} is {fo.get_state_display().lower()}; too late to reject.",
+        )
+    lines = locked_lines(fo)
+    if any(line.quantity_shipped for line in lines):
+        raise FulfillmentConflict(FulfillmentErrorCode.ALREADY_SHIPPED, f"{fo.number} has shipped units.")
+    freed = take_back(
+        [(line, line.quantity_open) for line in lines], actor, reason="rejected", reference=fo.number
+    )
+    save_lines(lines)
+    settle(fo, lines, f"rejected: {reason}")
+    message = f"{fo.location.code} rejected {fo.number}: {reason}"
+    if freed:
+        order_services.order_record_deallocation(
+            order=order,
+            quantities=freed,
+            actor=actor,
+            reason=message,
+            payload={"fulfillment_order": fo.number, "location": fo.location.code},
+        )
+    return fulfillment_source_order(
+        order=order,
+        actor=actor,
+        reason=f"Re-sourcing after {message}",
+        exclude_location_ids=[fo.location_id],
+        exclude_reason="rejected the work",
+    )
+
+
+@transaction.atomic
+def fulfillment_reroute(
+    *, fo: FulfillmentOrder, to_location: Location, reason: str, actor: Actor
+) -> FulfillmentOrder:
+    """Customer service moves the FO's open, not yet picked units to another location.
+    Refused with InsufficientStock when the target cannot hold them. Returns the target FO."""
+    reason = require_reason(reason)
+    order, fo = lock_fulfillment_order(fo)
+    if fo.state not in (State.PENDING, State.PICKING):
+        raise FulfillmentConflict(
+            FulfillmentErrorCode.INVALID_TRANSITION,
+            f"Fulfillment order {fo.number} is {fo.get_state_display().lower()}; only pending or picking "
+            "work can be re-routed.",
+        )
+    if fo.kind == FulfillmentOrder.Kind.PICKUP:
+        raise FulfillmentConflict(
+            FulfillmentErrorCode.WRONG_KIND,
+            "A pickup order is collected at its store; change the store instead.",
+        )
+    if to_location.pk == fo.location_id:
+        raise FulfillmentError(
+            FulfillmentErrorCode.SAME_LOCATION, f"{fo.number} is already at {to_location.code}."
+        )
+    if not (to_location.active and to_location.can_ship) or to_location.kind == Location.Kind.DROPSHIP:
+        raise FulfillmentError(
+            FulfillmentErrorCode.LOCATION_UNAVAILABLE, f"{to_location.code} cannot ship orders."
+        )
+    lines = locked_lines(fo)
+    moving = [(line, line.quantity_unpicked) for line in lines if line.quantity_unpicked > 0]
+    if not moving:
+        raise FulfillmentConflict(
+            FulfillmentErrorCode.NOTHING_TO_MOVE, f"{fo.number} has nothing left to move."
+        )
+    stock_lock_for_allocation(sku_ids={line.sku_id for line, _ in moving})
+    take_back(moving, actor, reason=f"re-routed to {to_location.code}", reference=fo.number)
+    save_lines(lines)
+    try:
+        targets = assign(order, [(to_location, line.order_line, units) for line, units in moving], actor)
+    except InsufficientStock as error:
+        error.message = f"{to_location.code} does not have the stock to take over {fo.number}."
+        error.args = (error.message,)
+        raise
+    settle(fo, lines, f"re-routed to {to_location.code}: {reason}")
+    target = targets[0]
+    moved = ", ".join(f"{units} x {line.sku.code}" for line, units in moving)
+    order_services.order_add_event(
+        order=order,
+        kind="rerouted",
+        actor=actor,
+        message=f"Re-routed {moved} from {fo.location.code} to {to_location.code}: {reason}",
+        payload={
+            "from_fulfillment_order": fo.number,
+            "to_fulfillment_order": target.number,
+            "from_location": fo.location.code,
+            "to_location": to_location.code,
+            "reason": reason,
+        },
+    )
+    return target
+
+
+def _open_work(order: Order, line_ids, states) -> list[FulfillmentOrderLine]:
+    return list(
+        FulfillmentOrderLine.objects.select_for_update()
+        .filter(
+            order_line_id__in=line_ids, fulfillment_order__order=order, fulfillment_order__state__in=states
+        )
+        .filter(quantity__gt=F("quantity_shipped") + F("quantity_cancelled"))
+        .select_related("fulfillment_order__location", "sku")
+        .order_by("-fulfillment_order_id", "-pk")
+    )
+
+
+def _settle_all(lines: list[FulfillmentOrderLine], reason: str) -> None:
+    by_fo = {line.fulfillment_order_id: line.fulfillment_order for line in lines}
+    for fo_id, fo in sorted(by_fo.items()):
+        settle(fo, list(FulfillmentOrderLine.objects.filter(fulfillment_order_id=fo_id)), reason)
+
+
+@transaction.atomic
+def fulfillment_cancel_quantities(
+    *, order: Order, quantities: dict[int, int], actor: Actor
+) -> dict[int, int]:
+    """Units of order lines are being cancelled: free them from open, unshipped work (newest
+    first), releasing their reservations. Units still unallocated need no freeing."""
+    order = order_services.lock_order(order)
+    order_lines = {line.pk: line for line in OrderLine.objects.filter(order=order, pk__in=list(quantities))}
+    work = _open_work(order, list(order_lines), FulfillmentOrder.OPEN_STATES)
+    by_line = defaultdict(list)
+    for fo_line in work:
+        by_line[fo_line.order_line_id].append(fo_line)
+    freed: dict[int, int] = {}
+    for line_id, units in quantities.items():
+        line = order_lines.get(int(line_id))
+        if line is None:
+            continue
+        need = max(0, units - line.quantity_unallocated)
+        for fo_line in by_line[line.pk]:
+            if need == 0:
+                break
+            take = min(need, fo_line.quantity_open)
+            stock_release(
+                holders=[fo_line], quantity=take, actor=actor, reason="cancelled", reference=order.number
+            )
+            fo_line.quantity_cancelled += take
+            fo_line.quantity_picked = min(
+                fo_line.quantity_picked, fo_line.quantity - fo_line.quantity_cancelled
+            )
+            freed[line.pk] = freed.get(line.pk, 0) + take
+            need -= take
+        if need:
+            raise FulfillmentConflict(
+                FulfillmentErrorCode.ALREADY_SHIPPED,
+                f"Line {line.line_number}: {need} of the units to cancel have already shipped.",
+                details={"line_id": line.pk, "units": need},
+            )
+    save_lines(work)
+    _settle_all(work, "cancelled by the customer")
+    if freed:
+        order_services.order_record_deallocation(
+            order=order,
+            quantities=freed,
+            actor=actor,
+            reason="Units cancelled; their reservations were released.",
+        )
+    return freed
+
+
+@transaction.atomic
+def fulfillment_order_edited(*, order: Order, line_ids, address_changed: bool, actor: Actor):
+    """Lines (or the address) changed: release the changed lines' pending work (all pending
+    work when the address changed) and source again."""
+    order = order_services.lock_order(order)
+    condition = Q() if address_changed else Q(order_line_id__in=list(line_ids))
+    work = list(
+        FulfillmentOrderLine.objects.select_for_update()
+        .filter(condition, fulfillment_order__order=order, fulfillment_order__state=State.PENDING)
+        .filter(quantity__gt=F("quantity_shipped") + F("quantity_cancelled"))
+        .select_related("fulfillment_order__location", "sku")
+        .order_by("pk")
+    )
+    if work:
+        stock_lock_for_allocation(sku_ids={line.sku_id for line in work})
+        freed = take_back([(line, line.quantity_open) for line in work], actor, reason="order edited")
+        save_lines(work)
+        _settle_all(work, "order edited")
+        order_services.order_record_deallocation(
+            order=order,
+            quantities=freed,
+            actor=actor,
+            reason="Order edited: pending work of the changed lines was released.",
+        )
+    return fulfillment_source_order(order=order, actor=actor, reason="Sourcing after an edit")
+
+
+def backordered_order_ids(sku_ids) -> list[int]:
+    """Orders waiting for these SKUs, oldest placed first."""
+    waiting = Q(status=Order.Status.BACKORDERED) | Q(
+        status=Order.Status.ON_HOLD, held_from=Order.Status.BACKORDERED
+    )
+    lines = OrderLine.objects.filter(
+        sku_id__in=list(sku_ids),
+        quantity__gt=F("quantity_allocated") + F("quantity_shipped") + F("quantity_cancelled"),
+    )
+    return list(
+        Order.objects.filter(waiting, pk__in=lines.values("order_id"))
+        .order_by("placed_at", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def backorders_reallocate(*, sku_ids, actor: Actor | None = None) -> list[int]:
+    """Source backordered orders of these SKUs, oldest first, one transaction each. An order
+    another run is sourcing right now (row locked) is skipped: that run fills it. Returns the
+    ids of the orders that got stock."""
+    actor = actor or Actor.system("backorders")
+    filled = []
+    skip_locked = connection.features.has_select_for_update_skip_locked
+    for order_id in backordered_order_ids(sku_ids):
+        with transaction.atomic():
+            query = Order.objects.select_for_update(skip_locked=skip_locked).filter(pk=order_id)
+            order = query.first()
+            if order is None:
+                continue
+            plan = fulfillment_source_order(
+                order=order, actor=actor, reason="Stock arrived for a backorder", record_empty=False
+            )
+            if plan is not None and plan.allocations:
+                filled.append(order_id)
+    if filled:
+        logger.info("backorders: stock allocated to %d orders", len(filled))
+    return filled
