@@ -8,21 +8,6 @@ from inventory.services import StockLine, stock_receive
 from oms.core.actor import Actor
 from oms.core.roles import WAREHOUSE
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
-
-
-@pytest.fixture
-def browser_page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page()
-        page.set_default_timeout(10_000)
-        yield page
-        browser.close()
-
 
 @pytest.fixture
 def stock_data(transactional_db):
@@ -38,8 +23,7 @@ def stock_data(transactional_db):
 
 
 @pytest.mark.browser
-def test_warehouse_user_looks_up_stock_by_typing_a_code(live_server, stock_data, browser_page):
-    page = browser_page
+def test_warehouse_user_looks_up_stock_by_typing_a_code(live_server, stock_data, page):
     page.goto(f"{live_server.url}/inventory/stock/")
     page.fill("input[name=username]", "scanner")
     page.fill("input[name=password]", "pass-1234-word")

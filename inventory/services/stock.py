@@ -1,0 +1,211 @@
+"""Stock that arrives, moves or is counted: receipts, return restocks, adjustments,
+transfers, cycle counts, imports and safety stock."""
+
+from collections import defaultdict
+
+from django.db import models, transaction
+
+from oms.core.actor import Actor
+
+from ..errors import InsufficientStock, InventoryError, InventoryErrorCode
+from ..models import Location, Sku, StockLevel, StockMovement
+from ..signals import stock_received
+from .ledger import (
+    Kind,
+    StockLine,
+    _below_reserved,
+    _holder_fields,
+    _lock_levels,
+    _movement,
+    _require_positive,
+    _save,
+)
+
+
+def _signal_received(lines: list[StockLine]) -> None:
+    by_location = defaultdict(set)
+    for line in lines:
+        by_location[line.location.pk].add(line.sku.pk)
+    for location_id, sku_ids in by_location.items():
+        stock_received.send(sender=StockMovement, sku_ids=sorted(sku_ids), location_id=location_id)
+
+
+@transaction.atomic
+def stock_receive(
+    *,
+    lines: list[StockLine],
+    actor: Actor,
+    reference: str = "",
+    kind: str = Kind.RECEIPT,
+    holder: models.Model | None = None,
+) -> list[StockMovement]:
+    """Goods arrived: on_hand goes up. Sends `stock_received` so backorders can be filled."""
+    for line in lines:
+        _require_positive(line.quantity)
+    levels = _lock_levels(((line.sku.pk, line.location.pk) for line in lines), create_missing=True)
+    holder_fields = _holder_fields(holder) if holder is not None else {}
+    movements = [
+        _movement(
+            levels[line.sku.pk, line.location.pk],
+            kind,
+            actor,
+            on_hand_delta=line.quantity,
+            reference=reference,
+            **holder_fields,
+        )
+        for line in lines
+    ]
+    saved = _save(levels.values(), movements)
+    _signal_received(lines)
+    return saved
+
+
+def stock_restock_return(
+    *, sku: Sku, location: Location, quantity: int, actor: Actor, holder: models.Model, reference: str = ""
+) -> StockMovement:
+    """A returned unit put back on the shelf: a return movement, then `stock_received`."""
+    return stock_receive(
+        lines=[StockLine(sku, location, quantity)],
+        actor=actor,
+        reference=reference,
+        kind=Kind.RETURN_RESTOCK,
+        holder=holder,
+    )[0]
+
+
+@transaction.atomic
+def stock_adjust(
+    *, sku: Sku, location: Location, delta: int, reason: str, actor: Actor, reference: str = ""
+) -> StockMovement:
+    """Correct on_hand by `delta` (damage, found stock, ...). A reason is required."""
+    if isinstance(delta, bool) or not isinstance(delta, int) or delta == 0:
+        raise InventoryError(
+            InventoryErrorCode.INVALID_QUANTITY,
+            "delta must be a non-zero whole number.",
+            details={"field": "delta", "value": delta},
+        )
+    if not (reason or "").strip():
+        raise InventoryError(
+            InventoryErrorCode.REASON_REQUIRED, "An adjustment needs a reason.", details={"field": "reason"}
+        )
+    level = _lock_levels([(sku.pk, location.pk)], create_missing=delta > 0).get((sku.pk, location.pk))
+    if level is None or level.on_hand + delta < level.reserved:
+        level = level or StockLevel(sku=sku, location=location)
+        raise _below_reserved(level, level.on_hand + delta)
+    movement = _movement(
+        level, Kind.ADJUSTMENT, actor, on_hand_delta=delta, reason=reason.strip(), reference=reference
+    )
+    return _save([level], [movement])[0]
+
+
+@transaction.atomic
+def stock_transfer(
+    *,
+    sku: Sku,
+    from_location: Location,
+    to_location: Location,
+    quantity: int,
+    actor: Actor,
+    reference: str = "",
+) -> tuple[StockMovement, StockMovement]:
+    """Move available units between locations: two movements, one transaction."""
+    _require_positive(quantity)
+    if from_location.pk == to_location.pk:
+        raise InventoryError(
+            InventoryErrorCode.SAME_LOCATION,
+            "A transfer needs two different locations.",
+            details={"field": "to_location"},
+        )
+    source_key, target_key = (sku.pk, from_location.pk), (sku.pk, to_location.pk)
+    levels = _lock_levels([source_key, target_key], create_missing=True)
+    source, target = levels[source_key], levels[target_key]
+    source.sku, source.location = sku, from_location
+    if source.on_hand - source.reserved < quantity:
+        raise InsufficientStock(
+            [
+                {
+                    "sku": sku.code,
+                    "location": from_location.code,
+                    "requested": quantity,
+                    "available": source.on_hand - source.reserved,
+                }
+            ]
+        )
+    reference = reference or f"transfer {from_location.code}->{to_location.code}"
+    movements = [
+        _movement(source, Kind.TRANSFER_OUT, actor, on_hand_delta=-quantity, reference=reference),
+        _movement(target, Kind.TRANSFER_IN, actor, on_hand_delta=quantity, reference=reference),
+    ]
+    out_movement, in_movement = _save([source, target], movements)
+    return out_movement, in_movement
+
+
+@transaction.atomic
+def stock_count(
+    *, lines: list[StockLine], actor: Actor, reason: str = "cycle count", reference: str = ""
+) -> list[StockMovement]:
+    """A cycle count: on_hand becomes the counted quantity; the difference is recorded.
+
+    All or nothing: a count below what is reserved refuses the whole batch. A line that
+    matches what the system already holds writes no movement.
+    """
+    for line in lines:
+        if isinstance(line.quantity, bool) or not isinstance(line.quantity, int) or line.quantity < 0:
+            raise InventoryError(
+                InventoryErrorCode.INVALID_QUANTITY,
+                "A count must be zero or more.",
+                details={"sku": line.sku.code, "value": line.quantity},
+            )
+    levels = _lock_levels(((line.sku.pk, line.location.pk) for line in lines), create_missing=True)
+    movements = []
+    for line in lines:
+        level = levels[line.sku.pk, line.location.pk]
+        if line.quantity < level.reserved:
+            level.sku, level.location = line.sku, line.location
+            raise _below_reserved(level, line.quantity)
+        difference = line.quantity - level.on_hand
+        if difference:
+            movements.append(
+                _movement(
+                    level, Kind.COUNT, actor, on_hand_delta=difference, reason=reason, reference=reference
+                )
+            )
+    return _save(levels.values(), movements) if movements else []
+
+
+@transaction.atomic
+def stock_set_safety(*, sku: Sku, location: Location, safety_stock: int) -> StockLevel:
+    """Safety stock is a setting, not a movement: it only lowers what is offered as available."""
+    if isinstance(safety_stock, bool) or not isinstance(safety_stock, int) or safety_stock < 0:
+        raise InventoryError(InventoryErrorCode.INVALID_QUANTITY, "Safety stock must be zero or more.")
+    level = _lock_levels([(sku.pk, location.pk)], create_missing=True)[sku.pk, location.pk]
+    level.safety_stock = safety_stock
+    level.save(update_fields=["safety_stock", "updated_at"])
+    return level
+
+
+@transaction.atomic
+def stock_import_levels(
+    *, rows: list[tuple[Sku, Location, int, int | None]], actor: Actor, reference: str = "import"
+) -> list[StockMovement]:
+    """A stock import: each (sku, location, on_hand, safety_stock or None) is counted
+    (COUNT movements for the differences) and its safety stock set, all or nothing."""
+    movements = stock_count(
+        lines=[StockLine(sku, location, on_hand) for sku, location, on_hand, _ in rows],
+        actor=actor,
+        reason="stock import",
+        reference=reference,
+    )
+    safety = {(sku.pk, location.pk): value for sku, location, _, value in rows if value is not None}
+    for value in safety.values():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise InventoryError(InventoryErrorCode.INVALID_QUANTITY, "Safety stock must be zero or more.")
+    if safety:
+        levels = _lock_levels(safety)
+        changed = []
+        for key, value in safety.items():
+            if levels[key].safety_stock != value:
+                levels[key].safety_stock = value
+                changed.append(levels[key])
+        StockLevel.objects.bulk_update(changed, ["safety_stock"], batch_size=1000)
+    return movements
