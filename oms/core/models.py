@@ -45,6 +45,13 @@ class Channel(TimeStampedModel):
     handling_days = models.PositiveSmallIntegerField(
         default=2, help_text="Business days from placement to ship-by when the channel sends none."
     )
+    #: Which registered adapter (oms.core.adapters) talks to this channel: refunds, later pulls.
+    adapter_kind = models.CharField(
+        max_length=40,
+        default="manual",
+        help_text='The adapter that carries refund requests to the channel; "manual": handed back '
+        "outside the OMS (at a till, by bank transfer).",
+    )
 
     class Meta:
         ordering = ["code"]

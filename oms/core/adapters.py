@@ -1,0 +1,76 @@
+"""Channel adapters: the seam between the OMS and a sales channel or payment provider.
+
+An adapter is looked up by the channel's `adapter_kind`. Integrations (a later issue)
+register theirs with `@register_adapter("shopify")`; until then the built-in "manual"
+adapter accepts every request: the money is handed back outside the OMS (at a till, by a
+bank transfer) and the refund is recorded with a reference "manual:<refund id>".
+"""
+
+from collections.abc import Callable
+from typing import Protocol, runtime_checkable
+
+MANUAL = "manual"
+
+
+class AdapterError(Exception):
+    """The channel or provider refused or could not be reached; the caller may retry."""
+
+
+@runtime_checkable
+class ChannelAdapter(Protocol):
+    kind: str
+
+    def __init__(self, channel) -> None: ...
+
+    def request_refund(self, refund_payload: dict) -> str:
+        """Ask for the money to go back; return the provider's reference or raise AdapterError.
+
+        refund_payload: {"refund_id", "order", "external_id", "rma", "currency", "amount"
+        (a decimal string), "lines": [{"sku", "quantity", "amount"}], "shipping_amount"}.
+        Called again with the same payload on retries: adapters pass `refund_id` on as the
+        provider's idempotency key.
+        """
+        ...
+
+
+_REGISTRY: dict[str, type] = {}
+
+
+def register_adapter(kind: str) -> Callable[[type], type]:
+    """Class decorator: make an adapter class available under `kind`."""
+
+    def decorator(cls: type) -> type:
+        cls.kind = kind
+        _REGISTRY[kind] = cls
+        return cls
+
+    return decorator
+
+
+def unregister_adapter(kind: str) -> None:
+    _REGISTRY.pop(kind, None)
+
+
+def adapter_kinds() -> list[str]:
+    return sorted(_REGISTRY)
+
+
+def get_adapter(channel) -> ChannelAdapter:
+    """The adapter for a channel, built for it; AdapterError when none is registered."""
+    kind = getattr(channel, "adapter_kind", "") or MANUAL
+    try:
+        cls = _REGISTRY[kind]
+    except KeyError as exc:
+        raise AdapterError(f"No adapter registered for kind {kind!r} (channel {channel}).") from exc
+    return cls(channel)
+
+
+@register_adapter(MANUAL)
+class ManualAdapter:
+    """Money handed back outside the OMS: accept and return a reference staff can quote."""
+
+    def __init__(self, channel) -> None:
+        self.channel = channel
+
+    def request_refund(self, refund_payload: dict) -> str:
+        return f"manual:{refund_payload['refund_id']}"
