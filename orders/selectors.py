@@ -59,12 +59,13 @@ def _search_condition(query: str) -> Q:
     if kind == "name":
         return name
     code = normalize_code(query)
-    sku_orders = OrderLine.objects.filter(sku_code=code).values("order_id")
+    sku_orders = OrderLine.objects.filter(sku_code=code).order_by().values("order_id")
     # An id union (each branch on its own index) instead of one OR across a join.
     ids = (
         Order.objects.filter(external_id=query)
+        .order_by()
         .values("id")
-        .union(Order.objects.filter(name).values("id"), sku_orders)
+        .union(Order.objects.filter(name).order_by().values("id"), sku_orders)
     )
     return Q(id__in=ids)
 
