@@ -6,6 +6,7 @@ otherwise); what a well-formed order means for the business is decided in orders
 
 from decimal import Decimal
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from oms.core.money import quantize
@@ -30,6 +31,17 @@ class MoneyField(serializers.DecimalField):
         if not isinstance(data, str):
             self.fail("not_string")
         return super().to_internal_value(data)
+
+
+def inline_choice_field(choices: list[str], **kwargs) -> serializers.ChoiceField:
+    """A choice field documented with an inline enum (a subset of a model's choices would
+    otherwise collide with the model's enum component in the OpenAPI schema)."""
+
+    @extend_schema_field({"type": "string", "enum": list(choices)})
+    class InlineChoiceField(serializers.ChoiceField):
+        pass
+
+    return InlineChoiceField(choices=choices, **kwargs)
 
 
 class CustomerSerializer(serializers.Serializer):
@@ -100,8 +112,8 @@ class OrderIntakeSerializer(serializers.Serializer):
     lines = IntakeLineSerializer(many=True, allow_empty=False, max_length=MAX_LINES)
     shipping_price = MoneyField(required=False, default="0")
     totals = TotalsSerializer()
-    payment_status = serializers.ChoiceField(
-        choices=[Order.PaymentStatus.PENDING, Order.PaymentStatus.AUTHORIZED, Order.PaymentStatus.PAID],
+    payment_status = inline_choice_field(
+        [Order.PaymentStatus.PENDING, Order.PaymentStatus.AUTHORIZED, Order.PaymentStatus.PAID],
         default=Order.PaymentStatus.PENDING,
     )
     ship_by = serializers.DateTimeField(
@@ -126,7 +138,7 @@ def actor_repr(kind: str, label: str) -> dict:
 
 
 class ActorSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=["user", "channel", "system"])
+    kind = inline_choice_field(["user", "channel", "system"])
     label = serializers.CharField()
 
 
@@ -409,7 +421,7 @@ class NoteRequestSerializer(serializers.Serializer):
 
 
 class PaymentRequestSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(
-        choices=[Order.PaymentStatus.AUTHORIZED, Order.PaymentStatus.PAID, Order.PaymentStatus.VOIDED]
+    status = inline_choice_field(
+        [Order.PaymentStatus.AUTHORIZED, Order.PaymentStatus.PAID, Order.PaymentStatus.VOIDED]
     )
     reference = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")

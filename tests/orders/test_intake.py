@@ -224,3 +224,13 @@ def test_exception_hold_reason_lists_every_problem(api, web, skus):
     reason = _exception_hold(api.post(URL, payload).json())["reason"]
     assert "NOPE-1" in reason and "NOPE-2" in reason and "postal code" in reason
     assert Hold.objects.filter(kind="exception").count() == 1
+
+
+def test_the_documented_examples_are_accepted_without_a_hold(api, web, store):
+    from orders.api.examples import PICKUP_ORDER, WEB_ORDER
+
+    SkuFactory(code="TSHIRT-BLK-M")
+    SkuFactory(code="CAP-RED")
+    for example in (WEB_ORDER, PICKUP_ORDER):
+        body = api.post(URL, example).json()
+        assert (body["status"], body["holds"]) == ("new", []), body["holds"]
