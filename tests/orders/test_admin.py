@@ -197,3 +197,16 @@ def test_outbox_admin_is_read_only(admin_client, web, skus):
     assert admin_client.get("/admin/core/outboxevent/").status_code == 200
     assert admin_client.get(f"/admin/core/outboxevent/{row.pk}/change/").status_code == 200
     assert admin_client.get("/admin/core/outboxevent/add/").status_code == 403
+
+
+def test_demo_orders_come_through_intake_once(db):
+    from django.core.management import call_command
+
+    call_command("seed_demo", force=True, verbosity=0)
+    count = Order.objects.count()
+    call_command("seed_demo", force=True, verbosity=0)
+    assert Order.objects.count() == count == 50
+    assert Order.objects.filter(holds__kind="exception", holds__reason__contains="LEGACY-999").exists()
+    assert Order.objects.filter(holds__kind="payment", holds__released_at__isnull=True).count() == 2
+    assert Order.objects.filter(delivery_method="pickup").exists()
+    assert Order.objects.values("channel").distinct().count() > 3
