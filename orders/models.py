@@ -55,6 +55,8 @@ class Order(FSMModelMixin, TimeStampedModel):
     customer_phone = models.CharField(max_length=32, blank=True, help_text="Digits only, with country code.")
     #: The name lower-cased with single spaces: what customer-service name search matches on.
     customer_name_key = models.CharField(max_length=200, blank=True, editable=False)
+    #: The same, last word first ("garcia maria"), so that a surname finds the order too.
+    customer_surname_key = models.CharField(max_length=200, blank=True, editable=False)
 
     ship_name = models.CharField(max_length=200, blank=True)
     ship_line1 = models.CharField(max_length=200, blank=True)
@@ -109,6 +111,11 @@ class Order(FSMModelMixin, TimeStampedModel):
             ),
             models.Index(
                 fields=["customer_name_key"], name="order_name_prefix_idx", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(
+                fields=["customer_surname_key"],
+                name="order_surname_prefix_idx",
+                opclasses=["varchar_pattern_ops"],
             ),
             models.Index(fields=["payment_status", "placed_at"], name="order_payment_placed_idx"),
         ]

@@ -1,10 +1,14 @@
 """Read queries shared by the API and the staff pages.
 
-Search classifies the query so that each kind hits one index (see Order.Meta.indexes):
-an order number -> `number` (unique); an email -> prefix on the lower-case email; a phone
--> prefix on the digits, or an exact external id; one other word -> exact external id or
-exact SKU code on a line, or a name prefix; several words -> name prefix. Results are
-ordered by (-placed_at, -id) for keyset pagination.
+Search classifies the query so that each kind hits its own indexes (Order.Meta.indexes):
+- an order number (OMS-XXXXXXXX) -> `number` (unique);
+- with "@" -> prefix of the lower-case email;
+- a phone (digits, spaces, + - ( )) -> prefix of the phone digits, or an exact external id;
+- several words -> prefix of the name, or of the name with the last word first (surname);
+- one word of letters -> name / surname prefix, email prefix or exact external id;
+- one code (digits, dashes) -> exact external id, exact SKU code on a line, or email prefix;
+- "sku:", "ext:", "email:", "phone:", "name:", "number:" force one kind.
+Results are ordered by (-placed_at, -id) for keyset pagination.
 """
 
 import re
@@ -32,40 +36,65 @@ def order_detail_queryset() -> QuerySet[Order]:
     )
 
 
+FIELD_PREFIX_RE = re.compile(r"^(number|ext|email|phone|name|sku):\s*(.+)$", re.IGNORECASE)
+
+
 def classify(query: str) -> str:
     query = query.strip()
+    explicit = FIELD_PREFIX_RE.match(query)
+    if explicit:
+        return explicit.group(1).lower()
     if NUMBER_RE.match(query) and query.upper().startswith(NUMBER_PREFIX):
         return "number"
     if "@" in query:
         return "email"
     if PHONE_RE.match(query) and sum(ch.isdigit() for ch in query) >= 5:
         return "phone"
-    if len(query.split()) == 1:
-        return "token"
-    return "name"
+    if len(query.split()) > 1:
+        return "name"
+    if any(ch.isdigit() or ch in "-_./#" for ch in query):
+        return "code"
+    return "word"
+
+
+def _name(query: str) -> Q:
+    key = normalize_name_key(query)
+    return Q(customer_name_key__startswith=key) | Q(customer_surname_key__startswith=key)
 
 
 def _search_condition(query: str) -> Q:
     kind = classify(query)
     query = query.strip()
+    explicit = FIELD_PREFIX_RE.match(query)
+    if explicit:
+        query = explicit.group(2).strip()
     if kind == "number":
         return Q(number=query.upper())
+    if kind == "ext":
+        return Q(external_id=query)
     if kind == "email":
         return Q(customer_email__startswith=query.lower())
     if kind == "phone":
         digits = "".join(ch for ch in query if ch.isdigit())
         return Q(customer_phone__startswith=digits) | Q(external_id=query)
-    name = Q(customer_name_key__startswith=normalize_name_key(query))
     if kind == "name":
-        return name
-    code = normalize_code(query)
-    sku_orders = OrderLine.objects.filter(sku_code=code).order_by().values("order_id")
-    # An id union (each branch on its own index) instead of one OR across a join.
+        return _name(query)
+    sku_orders = OrderLine.objects.filter(sku_code=normalize_code(query)).order_by().values("order_id")
+    if kind == "sku":
+        return Q(id__in=sku_orders)
+    if kind == "word":
+        # Letters only: a first name or surname, the start of an email, an external id.
+        # All on the order table, so the database can OR its indexes (no join).
+        return _name(query) | Q(customer_email__startswith=query.lower()) | Q(external_id=query)
+    # A code (digits, dashes): an external id, a SKU code or the start of an email. A union of
+    # ids keeps each branch on its own index instead of one OR across the line join.
     ids = (
         Order.objects.filter(external_id=query)
         .order_by()
         .values("id")
-        .union(Order.objects.filter(name).order_by().values("id"), sku_orders)
+        .union(
+            Order.objects.filter(customer_email__startswith=query.lower()).order_by().values("id"), sku_orders
+        )
     )
     return Q(id__in=ids)
 

@@ -64,6 +64,12 @@ def normalize_name_key(value: str | None) -> str:
     return " ".join((value or "").split()).lower()
 
 
+def surname_key(value: str | None) -> str:
+    """ "Maria  de Garcia" -> "garcia maria de": the last word first, for surname search."""
+    words = normalize_name_key(value).split()
+    return " ".join(words[-1:] + words[:-1])
+
+
 def normalize_address(address: dict | None) -> dict:
     """Strip strings, upper-case the country code; latitude/longitude stay Decimal or None."""
     address = address or {}
@@ -232,6 +238,7 @@ def order_intake(*, data: dict, channel: Channel, actor: Actor) -> tuple[Order, 
         customer_email=normalize_email(customer.get("email")),
         customer_name=" ".join((customer.get("name") or "").split()),
         customer_name_key=normalize_name_key(customer.get("name")),
+        customer_surname_key=surname_key(customer.get("name")),
         customer_phone=normalize_phone(customer.get("phone")),
         ship_name=ship_to["name"] or " ".join((customer.get("name") or "").split()),
         ship_line1=ship_to["line1"],

@@ -26,6 +26,7 @@ PII_FIELDS = {
     "customer_email": "",
     "customer_name": "",
     "customer_name_key": "",
+    "customer_surname_key": "",
     "customer_phone": "",
     "ship_name": "",
     "ship_line1": "",

@@ -48,7 +48,9 @@ def numbers(response) -> list[str]:
         ("OMS-ABCD2345", "number"),
         ("jane@x", "email"),
         ("+49 30 123", "phone"),
-        ("W-100", "token"),
+        ("W-100", "code"),
+        ("garcia", "word"),
+        ("sku:hoodie", "sku"),
         ("jane doe", "name"),
     ],
 )
@@ -70,6 +72,10 @@ def test_search_by_every_key_customer_service_has(cs_user, orders):
     assert numbers(api.get(URL, {"q": "Jane  D"})) == [jane.number]
     assert numbers(api.get(URL, {"q": "cap-red"})) == [bob.number]
     assert numbers(api.get(URL, {"q": "tshirt-m"})) == [amazon.number, jane.number]
+    assert numbers(api.get(URL, {"q": "marley"})) == [bob.number]  # a surname
+    assert numbers(api.get(URL, {"q": "roe ja"})) == [amazon.number]  # surname first
+    assert numbers(api.get(URL, {"q": "sku:Cap-Red"})) == [bob.number]
+    assert numbers(api.get(URL, {"q": "ext:W-100"})) == [jane.number]
     assert numbers(api.get(URL, {"q": "nobody"})) == []
 
 
