@@ -161,3 +161,14 @@ def test_a_pending_payment_cannot_be_refunded(web, skus):
     order = make_order(web, payment_status="pending")
     with pytest.raises(OrderConflict, match="cannot become partially_refunded"):
         services.order_record_refund(order=order, amount="1.00", actor=AGENT)
+
+
+def test_actions_honour_the_idempotency_key(web, skus, api):
+    order = make_order(web)
+    url = f"/api/v1/orders/{order.number}/hold/"
+    first = api.post(url, {"kind": "manual", "reason": "x"}, HTTP_IDEMPOTENCY_KEY="h-1")
+    again = api.post(url, {"kind": "manual", "reason": "x"}, HTTP_IDEMPOTENCY_KEY="h-1")
+    assert again["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    assert Hold.objects.filter(order=order).count() == 1
+    assert api.post(url, {"kind": "fraud", "reason": "y"}, HTTP_IDEMPOTENCY_KEY="h-1").status_code == 422
