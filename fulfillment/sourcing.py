@@ -5,10 +5,13 @@ the routing rules), a `Plan` out: (location, line, quantity) allocations, what i
 backordered, and one readable sentence per decision.
 
 Preference order: one location that can fill every line; otherwise the fewest
-locations (greedy cover: each step takes the location filling the most lines, then the
-most units); ties go to the rule's strategy (distance, cost or priority), then to the
-location code so that the same input always gives the same plan. Drop-ship SKUs go to
-their vendor only; pickup orders are sourced from the chosen store only.
+locations: a greedy cover (each step takes the location filling the most lines, then the
+most units), and when that needs three or more, an exact search for a pair that covers
+everything among the best-placed candidates (minimum cover is NP-hard in general; pairs
+are the split that matters in practice). Ties go to the rule's strategy (distance, cost
+or priority), then to the location code so that the same input always gives the same
+plan. Drop-ship SKUs go to their vendor only; pickup orders are sourced from the chosen
+store only.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ STRATEGY_LABELS = {
 PICKUP = "pickup"
 DROPSHIP = "dropship"
 EARTH_RADIUS_KM = 6371.0
+#: How many of the best-covering locations the exact pair search considers.
+PAIR_SEARCH_CANDIDATES = 40
 
 
 @dataclass(frozen=True)
@@ -338,41 +343,23 @@ def _source_regular(plan, ranker, lines, pool, avail, left) -> None:
         )
         return
 
-    # 2) the fewest locations: greedy cover, ties by the strategy
-    chosen: list[tuple[CandidateLocation, list[LineRequest]]] = []
-    while True:
-        open_lines = [line for line in lines if left[line.line_id] > 0]
-        if not open_lines:
-            break
-        best, best_score = None, None
-        for loc in pool:
-            filled = units = 0
-            for line in offers[loc.id]:
-                need = left[line.line_id]
-                if need <= 0:
-                    continue
-                have = avail[line.sku_id, loc.id]
-                if have <= 0:
-                    continue
-                if have >= need:
-                    filled += 1
-                    units += need
-                else:
-                    units += have
-            if units == 0:
-                continue
-            score = (-filled, -units, ranker.key(loc))
-            if best_score is None or score < best_score:
-                best, best_score = loc, score
-        if best is None:
-            break
+    # 2) the fewest locations: greedy cover, then an exact pair if greedy needed more
+    trial_avail, trial_left = dict(avail), dict(left)
+    chosen = _greedy_cover(ranker, lines, pool, offers, trial_avail, trial_left)
+    if len(chosen) >= 3:
+        pair = _pair_cover(ranker, lines, pool, avail, left)
+        if pair is not None:
+            chosen = pair
+    served_by = []
+    for loc in chosen:
         served = []
-        for line in open_lines:
-            take = min(left[line.line_id], avail.get((line.sku_id, best.id), 0))
+        for line in lines:
+            take = min(left[line.line_id], avail.get((line.sku_id, loc.id), 0))
             if take > 0:
-                _allocate(plan, avail, left, best.id, line, take)
+                _allocate(plan, avail, left, loc.id, line, take)
                 served.append(line)
-        chosen.append((best, served))
+        served_by.append((loc, served))
+    chosen = served_by
     if not chosen:
         return
     if len(chosen) == 1:
@@ -387,3 +374,51 @@ def _source_regular(plan, ranker, lines, pool, avail, left) -> None:
         f"No single location has all {_plural(len(lines), 'line')}; split over "
         f"{len(chosen)} locations, fewest first, ties by {label}: {parts}."
     )
+
+
+def _greedy_cover(ranker, lines, pool, offers, avail, left) -> list[CandidateLocation]:
+    """Locations in the order a greedy cover takes them (works on copies of avail / left)."""
+    chosen = []
+    while any(left[line.line_id] > 0 for line in lines):
+        best, best_score = None, None
+        for loc in pool:
+            filled = units = 0
+            for line in offers[loc.id]:
+                need, have = left[line.line_id], avail[line.sku_id, loc.id]
+                if need <= 0 or have <= 0:
+                    continue
+                filled += have >= need
+                units += min(have, need)
+            if units and (best_score is None or (-filled, -units, ranker.key(loc)) < best_score):
+                best, best_score = loc, (-filled, -units, ranker.key(loc))
+        if best is None:
+            break
+        for line in lines:
+            take = min(left[line.line_id], avail.get((line.sku_id, best.id), 0))
+            if take > 0:
+                avail[line.sku_id, best.id] -= take
+                left[line.line_id] -= take
+        chosen.append(best)
+    return chosen
+
+
+def _pair_cover(ranker, lines, pool, avail, left) -> list[CandidateLocation] | None:
+    """Two locations that together fill every line, best-ranked pair first; None if none."""
+    need: dict[int, int] = {}
+    for line in lines:
+        if left[line.line_id] > 0:
+            need[line.sku_id] = need.get(line.sku_id, 0) + left[line.line_id]
+
+    def coverage(loc):
+        return sum(min(avail.get((sku, loc.id), 0), units) for sku, units in need.items())
+
+    candidates = sorted(pool, key=lambda loc: (-coverage(loc), ranker.key(loc)))[:PAIR_SEARCH_CANDIDATES]
+    candidates.sort(key=ranker.key)
+    for index, first in enumerate(candidates):
+        for second in candidates[index + 1 :]:
+            if all(
+                avail.get((sku, first.id), 0) + avail.get((sku, second.id), 0) >= units
+                for sku, units in need.items()
+            ):
+                return [first, second]
+    return None

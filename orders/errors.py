@@ -16,6 +16,12 @@ class OrderErrorCode(StrEnum):
     ALREADY_SHIPPED = "already_shipped"
     LINE_NOT_FOUND = "line_not_found"
     ALREADY_ANONYMIZED = "already_anonymized"
+    UNKNOWN_SKU = "unknown_sku"
+    STILL_ALLOCATED = "still_allocated"
+    INVALID_AMOUNT = "invalid_amount"
+    REFUND_TOO_HIGH = "refund_too_high"
+    NOTHING_TO_CHANGE = "nothing_to_change"
+    INVALID_PICKUP_LOCATION = "invalid_pickup_location"
 
 
 class OrderError(DomainError):

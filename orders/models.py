@@ -1,7 +1,7 @@
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django_fsm import RETURN_VALUE, FSMField, transition
+from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
 from inventory.models import Location, Sku
 from oms.core.actor import ACTOR_KINDS
@@ -13,7 +13,7 @@ PROGRESS_STATUSES = ("new", "allocated", "backordered", "partially_shipped")
 OPEN_STATUSES = (*PROGRESS_STATUSES, "on_hold")
 
 
-class Order(TimeStampedModel):
+class Order(FSMModelMixin, TimeStampedModel):
     """One normalized order, whatever channel it came from.
 
     `status` follows fulfillment progress; `on_hold` is a status too, and `held_from`
@@ -53,6 +53,10 @@ class Order(TimeStampedModel):
     customer_email = models.CharField(max_length=254, blank=True, help_text="Stored lower-case.")
     customer_name = models.CharField(max_length=200, blank=True)
     customer_phone = models.CharField(max_length=32, blank=True, help_text="Digits only, with country code.")
+    #: The name lower-cased with single spaces: what customer-service name search matches on.
+    customer_name_key = models.CharField(max_length=200, blank=True, editable=False)
+    #: The same, last word first ("garcia maria"), so that a surname finds the order too.
+    customer_surname_key = models.CharField(max_length=200, blank=True, editable=False)
 
     ship_name = models.CharField(max_length=200, blank=True)
     ship_line1 = models.CharField(max_length=200, blank=True)
@@ -77,6 +81,7 @@ class Order(TimeStampedModel):
     tax_total = MoneyField()
     shipping_price = MoneyField()
     total = MoneyField()
+    refunded_total = MoneyField(help_text="Sum of the refunds recorded so far.")
 
     status = FSMField(default=Status.NEW, choices=Status.choices, protected=True, db_index=True)
     held_from = models.CharField(max_length=20, choices=Status.choices, blank=True)
@@ -97,6 +102,22 @@ class Order(TimeStampedModel):
             models.Index(fields=["status", "-placed_at"], name="order_status_placed_idx"),
             models.Index(fields=["channel", "-placed_at"], name="order_channel_placed_idx"),
             models.Index(fields=["-placed_at"], name="order_placed_idx"),
+            # Prefix search (LIKE 'x%') on PostgreSQL needs pattern-ops btrees; elsewhere plain.
+            models.Index(
+                fields=["customer_email"], name="order_email_prefix_idx", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(
+                fields=["customer_phone"], name="order_phone_prefix_idx", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(
+                fields=["customer_name_key"], name="order_name_prefix_idx", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(
+                fields=["customer_surname_key"],
+                name="order_surname_prefix_idx",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(fields=["payment_status", "placed_at"], name="order_payment_placed_idx"),
         ]
 
     def __str__(self) -> str:
@@ -147,6 +168,27 @@ class Order(TimeStampedModel):
         target="cancelled",
     )
     def cancel(self):
+        self.held_from = ""
+
+    # Payment status: pending -> authorized -> paid -> partially_refunded -> refunded; voided.
+    @transition(field=payment_status, source="pending", target="authorized")
+    def authorize_payment(self):
+        pass
+
+    @transition(field=payment_status, source=["pending", "authorized"], target="paid")
+    def capture_payment(self):
+        pass
+
+    @transition(field=payment_status, source=["pending", "authorized"], target="voided")
+    def void_payment(self):
+        pass
+
+    @transition(field=payment_status, source=["paid", "partially_refunded"], target="partially_refunded")
+    def refund_partially(self):
+        pass
+
+    @transition(field=payment_status, source=["paid", "partially_refunded"], target="refunded")
+    def refund_fully(self):
         pass
 
 
@@ -170,6 +212,8 @@ class OrderLine(models.Model):
     quantity_shipped = models.PositiveIntegerField(default=0)
     quantity_cancelled = models.PositiveIntegerField(default=0)
     quantity_returned = models.PositiveIntegerField(default=0)
+    #: Set when an edit removed the line: its open units are cancelled and it leaves the totals.
+    removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["order_id", "line_number"]

@@ -130,22 +130,36 @@ def assign(
     order: Order, allocations: list[tuple[Location, OrderLine, int]], actor: Actor, reference: str = ""
 ) -> list[FulfillmentOrder]:
     """Put units of order lines on (pending) fulfillment orders and reserve them, all or nothing
-    (InsufficientStock). The caller holds the order lock and the stock locks."""
+    (InsufficientStock). The caller holds the order lock and the stock locks. Queries grow with
+    the number of locations, not with the number of lines."""
     fos: dict[int, FulfillmentOrder] = {}
-    requests = []
-    for location, order_line, quantity in allocations:
+    existing: dict[tuple[int, int], FulfillmentOrderLine] = {}
+    for location, _, _ in allocations:
         if location.pk not in fos:
-            fos[location.pk] = pending_fulfillment_order(order, location)
+            fo = fos[location.pk] = pending_fulfillment_order(order, location)
+            for fo_line in FulfillmentOrderLine.objects.filter(fulfillment_order=fo):
+                existing[fo.pk, fo_line.order_line_id] = fo_line
+    new_lines, grown, holders = [], [], []
+    for location, order_line, quantity in allocations:
         fo = fos[location.pk]
-        fo_line = FulfillmentOrderLine.objects.filter(fulfillment_order=fo, order_line=order_line).first()
+        fo_line = existing.get((fo.pk, order_line.pk))
         if fo_line is None or fo_line.sku_id != order_line.sku_id:
-            fo_line = FulfillmentOrderLine.objects.create(
+            fo_line = FulfillmentOrderLine(
                 fulfillment_order=fo, order_line=order_line, sku_id=order_line.sku_id, quantity=quantity
             )
+            existing[fo.pk, order_line.pk] = fo_line
+            new_lines.append(fo_line)
         else:
             fo_line.quantity += quantity
-            fo_line.save(update_fields=["quantity"])
-        requests.append(ReservationRequest(order_line.sku_id, location.pk, quantity, fo_line))
+            if fo_line.pk is not None and fo_line not in grown:
+                grown.append(fo_line)
+        holders.append((fo_line, order_line.sku_id, location.pk, quantity))
+    FulfillmentOrderLine.objects.bulk_create(new_lines)
+    FulfillmentOrderLine.objects.bulk_update(grown, ["quantity"])
+    requests = [
+        ReservationRequest(sku_id, location_id, units, fo_line)
+        for fo_line, sku_id, location_id, units in holders
+    ]
     if requests:
         stock_reserve(requests=requests, actor=actor, reference=reference or order.number)
     return list(fos.values())

@@ -134,6 +134,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
     "purge-idempotency-records": {"task": "core.purge_idempotency_records", "schedule": 60 * 60},
+    "orders-cancel-expired-unpaid": {"task": "orders.cancel_expired_unpaid_orders", "schedule": 15 * 60},
+    "orders-anonymize-expired-customer-data": {
+        "task": "orders.anonymize_expired_customer_data",
+        "schedule": 24 * 60 * 60,
+    },
 }
 
 REST_FRAMEWORK = {
@@ -169,6 +174,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "orders.models.Order.Status",
+        "OrderPaymentStatusEnum": "orders.models.Order.PaymentStatus",
+        "HoldKindEnum": "orders.models.Hold.Kind",
+    },
 }
 
 # Personal data: orders older than this many days may be anonymized by the retention task.

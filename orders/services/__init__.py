@@ -1,10 +1,18 @@
 """Every write the orders domain allows. Callers use `from orders import services`."""
 
+from .cancellation import order_cancel, order_cancel_expired_unpaid, order_cancel_lines
+from .edits import order_edit_address, order_edit_lines
+from .holds import order_hold, order_release_hold
+from .intake import order_intake
+from .notes import order_add_note
+from .payment import order_record_refund, order_update_payment
+from .privacy import order_anonymize, order_anonymize_expired
 from .progress import (
     lock_order,
     order_record_allocation,
     order_record_deallocation,
     order_record_delivery,
+    order_record_return,
     order_record_shipment,
 )
 from .timeline import order_add_event, timeline_event, timeline_record, timeline_write
@@ -12,10 +20,24 @@ from .timeline import order_add_event, timeline_event, timeline_record, timeline
 __all__ = [
     "lock_order",
     "order_add_event",
+    "order_add_note",
+    "order_anonymize",
+    "order_anonymize_expired",
+    "order_cancel",
+    "order_cancel_expired_unpaid",
+    "order_cancel_lines",
+    "order_edit_address",
+    "order_edit_lines",
+    "order_hold",
+    "order_intake",
     "order_record_allocation",
     "order_record_deallocation",
     "order_record_delivery",
+    "order_record_refund",
+    "order_record_return",
     "order_record_shipment",
+    "order_release_hold",
+    "order_update_payment",
     "timeline_event",
     "timeline_record",
     "timeline_write",

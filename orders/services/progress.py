@@ -202,3 +202,34 @@ def order_record_delivery(
         order.save(update_fields=["status", "held_from", "updated_at"])
     timeline_write(order, events + _status_event(order, change, actor))
     return order
+
+
+@transaction.atomic
+def order_record_return(
+    *, order: Order, quantities: dict[int, int], actor: Actor, payload: dict | None = None
+) -> Order:
+    """Units came back from the customer: {order_line_id: units}, never more than shipped."""
+    order = lock_order(order)
+    lines = _lines(order, quantities)
+    for line_id, units in quantities.items():
+        line = lines[line_id]
+        if units <= 0 or line.quantity_returned + units > line.quantity_shipped:
+            raise OrderConflict(
+                OrderErrorCode.QUANTITY_TOO_HIGH,
+                f"Line {line.line_number}: cannot return {units}; {line.quantity_shipped} shipped, "
+                f"{line.quantity_returned} already returned.",
+            )
+        line.quantity_returned += units
+    OrderLine.objects.bulk_update([lines[line_id] for line_id in quantities], ["quantity_returned"])
+    timeline_write(
+        order,
+        [
+            timeline_event(
+                order,
+                "returned",
+                actor,
+                payload={"quantities": {str(k): v for k, v in quantities.items()}, **(payload or {})},
+            )
+        ],
+    )
+    return order

@@ -1,31 +1,11 @@
-"""Stock, reservations and ledger must agree at every step."""
+"""Stock, reservations, ledger and fulfillment work must agree at every step."""
 
 from django.db.models import Sum
 
 from fulfillment.models import FulfillmentOrderLine
-from inventory.models import Reservation, StockLevel, StockMovement
+from inventory.models import Reservation
 from orders.models import OrderLine
-
-
-def assert_stock_invariants() -> None:
-    ledger = {
-        row["stock_level"]: row
-        for row in StockMovement.objects.values("stock_level").annotate(
-            on_hand=Sum("on_hand_delta"), reserved=Sum("reserved_delta")
-        )
-    }
-    open_reserved = {
-        row["stock_level"]: row["total"]
-        for row in Reservation.objects.filter(status=Reservation.Status.OPEN)
-        .values("stock_level")
-        .annotate(total=Sum("quantity"))
-    }
-    for level in StockLevel.objects.all():
-        assert 0 <= level.reserved <= level.on_hand, level
-        sums = ledger.get(level.pk, {"on_hand": 0, "reserved": 0})
-        assert level.on_hand == sums["on_hand"], (level, "on_hand vs ledger")
-        assert level.reserved == sums["reserved"], (level, "reserved vs ledger")
-        assert level.reserved == open_reserved.get(level.pk, 0), (level, "reserved vs open reservations")
+from tests.inventory.invariants import assert_stock_invariants
 
 
 def assert_work_invariants() -> None:

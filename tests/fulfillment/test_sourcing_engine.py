@@ -298,3 +298,28 @@ def test_first_matching_rule_wins():
 def test_great_circle_distance():
     assert great_circle_km(40.7128, -74.0060, 51.5074, -0.1278) == pytest.approx(5570, rel=0.01)
     assert great_circle_km(1, 1, 1, 1) == 0
+
+
+def test_two_locations_beat_the_three_a_greedy_cover_would_take():
+    # X holds lines 1-4, P holds 1, 2 and 5, Q holds 3, 4 and 6: greedy takes X first and
+    # then needs P and Q as well; P and Q together fill all six lines.
+    x = CandidateLocation(11, "x", priority=1)
+    p = CandidateLocation(12, "p", priority=5)
+    q = CandidateLocation(13, "q", priority=5)
+    lines = [LineRequest(200 + n, n, 1, f"line {n}") for n in range(1, 7)]
+    available = {(n, 11): 1 for n in (1, 2, 3, 4)}
+    available |= {(n, 12): 1 for n in (1, 2, 5)} | {(n, 13): 1 for n in (3, 4, 6)}
+    plan = source(lines=lines, destination=DEST, locations=[x, p, q], stock=available, rule=rule(PRIORITY))
+    assert plan.location_ids() == [12, 13]
+    assert plan.backordered == {}
+    assert sorted(plan.allocated_by_line().items()) == [(200 + n, 1) for n in range(1, 7)]
+    assert "split over 2 locations" in plan.explanation
+
+
+def test_greedy_result_stands_when_no_pair_can_cover():
+    locations = [CandidateLocation(20 + n, f"l{n}", priority=n) for n in range(3)]
+    lines = [LineRequest(300 + n, n, 1, f"line {n}") for n in range(3)]
+    available = {(n, 20 + n): 1 for n in range(3)}  # each line at a different location
+    plan = source(lines=lines, destination=DEST, locations=locations, stock=available, rule=rule(PRIORITY))
+    assert sorted(plan.location_ids()) == [20, 21, 22]
+    assert plan.backordered == {}

@@ -4,6 +4,7 @@ from django.db import transaction
 
 import fulfillment.demo
 import inventory.demo
+import orders.demo
 from inventory.models import Location
 from oms.demo.seed import DEMO_USERS, seed_channels, seed_users
 
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             self.stdout.write(f"demo: {inventory.demo.seed()}")
             self.stdout.write(f"demo: {fulfillment.demo.seed()}")
             Location.objects.get(code="wh-east").staff.add(*[u for u in users if u.username == "picker"])
+            self.stdout.write(f"demo: {orders.demo.seed()}")
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/ with:"))
         for username, password, role, _ in DEMO_USERS:
             self.stdout.write(f"  {role:<17} login: {username:<8} password: {password}")

@@ -1,0 +1,18 @@
+from django.db import migrations
+
+from oms.core.roles import CUSTOMER_SERVICE, OMS_ADMIN, grant_role_permissions, model_permissions
+
+READ = model_permissions("order", "orderline", "hold", "orderevent", actions=("view",))
+
+
+def grant(apps, schema_editor):
+    grant_role_permissions(apps, "orders", {
+        OMS_ADMIN: READ + model_permissions("order", actions=("add", "change")),
+        CUSTOMER_SERVICE: READ,
+    })
+
+
+class Migration(migrations.Migration):
+    dependencies = [("orders", "0002_search_refunds_removed_lines"), ("core", "0002_roles")]
+
+    operations = [migrations.RunPython(grant, migrations.RunPython.noop)]

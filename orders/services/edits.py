@@ -1,0 +1,293 @@
+"""Edits before shipping: the ship-to address (or pickup location), line quantities, a line's
+SKU (fixing an unknown one), added and removed lines. The timeline keeps before and after;
+`order_edited` names the changed lines so that fulfillment sources them again.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from inventory.models import Location, Sku, normalize_code
+from oms.core.actor import Actor
+from oms.core.money import ZERO, quantize
+
+from ..errors import OrderConflict, OrderError, OrderErrorCode
+from ..models import Order, OrderLine
+from ..signals import order_edited
+from .cancellation import check_cancellable, free_units, settle_after_cancellation
+from .intake import address_problem, compute_totals, normalize_address
+from .progress import lock_order
+from .timeline import timeline_event, timeline_write
+
+Status = Order.Status
+EDITABLE = (Status.NEW, Status.ON_HOLD, Status.ALLOCATED, Status.BACKORDERED, Status.PARTIALLY_SHIPPED)
+ADDRESS_COLUMNS = {
+    "name": "ship_name",
+    "line1": "ship_line1",
+    "line2": "ship_line2",
+    "city": "ship_city",
+    "region": "ship_region",
+    "postal_code": "ship_postal_code",
+    "country_code": "ship_country_code",
+    "latitude": "ship_latitude",
+    "longitude": "ship_longitude",
+}
+
+
+def shipping_address(order: Order) -> dict:
+    return {field: getattr(order, column) for field, column in ADDRESS_COLUMNS.items()}
+
+
+def _jsonable(value):
+    return None if value is None else str(value) if not isinstance(value, str) else value
+
+
+@transaction.atomic
+def order_edit_address(
+    *,
+    order: Order,
+    address: dict | None,
+    actor: Actor,
+    reason: str = "",
+    pickup_location: str | None = None,
+) -> Order:
+    """Replace the ship-to address, or switch to pickup at a named location. Only before anything
+    shipped. The timeline keeps the fields that changed, before and after."""
+    order = lock_order(order)
+    if order.status not in EDITABLE or order.lines.filter(quantity_shipped__gt=0).exists():
+        raise OrderConflict(
+            OrderErrorCode.ALREADY_SHIPPED,
+            f"Order {order.number} is {order.status}; its address cannot change once shipping started.",
+        )
+    changes = {}
+    if pickup_location:
+        location = Location.objects.filter(code=pickup_location.strip(), active=True, can_pickup=True).first()
+        if location is None:
+            raise OrderError(
+                OrderErrorCode.INVALID_PICKUP_LOCATION, f"{pickup_location!r} is not a pickup location."
+            )
+        if order.delivery_method != Order.DeliveryMethod.PICKUP or order.pickup_location_id != location.pk:
+            changes["delivery"] = {
+                "before": order.pickup_location.code if order.pickup_location_id else order.delivery_method,
+                "after": f"pickup:{location.code}",
+            }
+            order.delivery_method = Order.DeliveryMethod.PICKUP
+            order.pickup_location = location
+    if address is not None:
+        new = normalize_address(address)
+        problem = address_problem(new, order.customer_name)
+        if problem:
+            raise OrderError(OrderErrorCode.NOTHING_TO_CHANGE, problem)
+        old = shipping_address(order)
+        for field, column in ADDRESS_COLUMNS.items():
+            if _jsonable(old[field]) != _jsonable(new[field]):
+                changes[field] = {"before": _jsonable(old[field]), "after": _jsonable(new[field])}
+                setattr(order, column, new[field])
+        if order.delivery_method != Order.DeliveryMethod.SHIP:
+            changes["delivery"] = {"before": "pickup", "after": "ship"}
+            order.delivery_method = Order.DeliveryMethod.SHIP
+            order.pickup_location = None
+    if not changes:
+        return order
+    order.save()
+    timeline_write(
+        order,
+        [
+            timeline_event(
+                order,
+                "address_changed",
+                actor,
+                message=reason,
+                payload={"changes": changes, "reason": reason},
+            )
+        ],
+    )
+    order_edited.send(sender=Order, order=order, line_ids=[], address_changed=True)
+    return order
+
+
+def _resolve_skus(codes) -> dict[str, Sku]:
+    codes = {normalize_code(code) for code in codes}
+    skus = {sku.code: sku for sku in Sku.objects.filter(code__in=codes, active=True)} if codes else {}
+    missing = codes - set(skus)
+    if missing:
+        raise OrderError(
+            OrderErrorCode.UNKNOWN_SKU,
+            f"Unknown or inactive SKU: {', '.join(sorted(missing))}.",
+            details={"skus": sorted(missing)},
+        )
+    return skus
+
+
+def _money(line: OrderLine) -> dict:
+    return {
+        "unit_price": line.unit_price,
+        "quantity": line.quantity,
+        "discount": line.discount,
+        "tax": line.tax,
+    }
+
+
+def _line_summary(line: OrderLine) -> dict:
+    return {"line": line.line_number, "sku": line.sku_code, "quantity": line.quantity}
+
+
+def _check_lines(lines: dict[int, OrderLine], update: list[dict], remove: list[int]) -> None:
+    unknown = ({item["line_id"] for item in update} | set(remove)) - {
+        pk for pk, line in lines.items() if line.removed_at is None
+    }
+    if unknown:
+        raise OrderConflict(
+            OrderErrorCode.LINE_NOT_FOUND,
+            "Those lines are not on this order.",
+            details={"line_ids": sorted(unknown)},
+        )
+    for item in update:
+        line = lines[item["line_id"]]
+        if "sku" in item and (line.quantity_shipped or line.quantity_cancelled):
+            raise OrderConflict(
+                OrderErrorCode.ALREADY_SHIPPED,
+                f"Line {line.line_number}: its SKU cannot change after units shipped or were cancelled.",
+            )
+        quantity = item.get("quantity")
+        if quantity is not None and quantity < line.quantity_shipped + line.quantity_cancelled:
+            raise OrderConflict(
+                OrderErrorCode.QUANTITY_TOO_HIGH,
+                f"Line {line.line_number}: {line.quantity_shipped} shipped and {line.quantity_cancelled} "
+                f"cancelled; the quantity cannot go below {line.quantity_shipped + line.quantity_cancelled}.",
+            )
+    for line_id in remove:
+        if lines[line_id].quantity_shipped:
+            raise OrderConflict(
+                OrderErrorCode.ALREADY_SHIPPED, f"Line {lines[line_id].line_number} has shipped units."
+            )
+
+
+@transaction.atomic
+def order_edit_lines(
+    *,
+    order: Order,
+    actor: Actor,
+    update: list[dict] | None = None,
+    add: list[dict] | None = None,
+    remove: list[int] | None = None,
+    reason: str = "",
+) -> Order:
+    """Change lines before they ship.
+
+    update: [{"line_id", "quantity"?, "sku"?}] - a new quantity (discount and tax scale with it)
+            or a new SKU code (fixes an unknown one); add: [{"sku", "quantity", "unit_price",
+            "discount"?, "tax"?, "name"?}]; remove: [line_id] - the line's open units are cancelled
+            and it leaves the totals. Totals are computed again from the lines.
+    """
+    update, add, remove = list(update or []), list(add or []), sorted(set(remove or []))
+    if not (update or add or remove):
+        raise OrderError(OrderErrorCode.NOTHING_TO_CHANGE, "Nothing to change.")
+    order = lock_order(order)
+    if order.status not in EDITABLE:
+        raise OrderConflict(OrderErrorCode.ORDER_CLOSED, f"Order {order.number} is {order.status}.")
+    lines = {line.pk: line for line in OrderLine.objects.filter(order=order).order_by("pk")}
+    _check_lines(lines, update, remove)
+    skus = _resolve_skus([item["sku"] for item in update if item.get("sku")] + [item["sku"] for item in add])
+
+    # Units that must leave open fulfillment work first: removed lines, and quantities cut
+    # below what is already allocated, shipped or cancelled.
+    to_free = {line_id: lines[line_id].quantity_open for line_id in remove if lines[line_id].quantity_open}
+    for item in update:
+        line, quantity = lines[item["line_id"]], item.get("quantity")
+        if quantity is not None:
+            excess = line.quantity_allocated + line.quantity_shipped + line.quantity_cancelled - quantity
+            if excess > 0:
+                to_free[line.pk] = excess
+    if to_free:
+        check_cancellable(lines, to_free)
+        order, lines = free_units(order, to_free)
+
+    totals_before = {
+        "subtotal": str(order.subtotal),
+        "discount": str(order.discount_total),
+        "tax": str(order.tax_total),
+        "total": str(order.total),
+    }
+    changes, changed_ids, now = [], set(), timezone.now()
+    for item in update:
+        line = lines[item["line_id"]]
+        quantity = item.get("quantity")
+        if quantity is not None and quantity != line.quantity:
+            changes.append(
+                {"line": line.line_number, "field": "quantity", "before": line.quantity, "after": quantity}
+            )
+            line.discount = quantize(line.discount * quantity / line.quantity, order.currency)
+            line.tax = quantize(line.tax * quantity / line.quantity, order.currency)
+            line.quantity = quantity
+            changed_ids.add(line.pk)
+        if item.get("sku"):
+            sku = skus[normalize_code(item["sku"])]
+            if line.sku_id != sku.pk:
+                changes.append(
+                    {"line": line.line_number, "field": "sku", "before": line.sku_code, "after": sku.code}
+                )
+                line.sku, line.sku_code = sku, sku.code
+                line.name = line.name or sku.name
+                changed_ids.add(line.pk)
+    for line_id in remove:
+        line = lines[line_id]
+        line.quantity_cancelled = line.quantity - line.quantity_shipped
+        line.removed_at = now
+        changes.append(
+            {"line": line.line_number, "field": "removed", "before": _line_summary(line), "after": None}
+        )
+
+    next_number = max((line.line_number for line in lines.values()), default=0) + 1
+    added = []
+    for offset, item in enumerate(add):
+        sku = skus[normalize_code(item["sku"])]
+        added.append(
+            OrderLine(
+                order=order,
+                line_number=next_number + offset,
+                sku=sku,
+                sku_code=sku.code,
+                name=item.get("name") or sku.name,
+                quantity=item["quantity"],
+                unit_price=quantize(item["unit_price"], order.currency),
+                discount=quantize(item.get("discount") or ZERO, order.currency),
+                tax=quantize(item.get("tax") or ZERO, order.currency),
+            )
+        )
+    touched = [lines[pk] for pk in sorted(changed_ids | set(remove))]
+    if not (touched or added):
+        return order
+    OrderLine.objects.bulk_update(
+        touched,
+        ["quantity", "discount", "tax", "sku", "sku_code", "name", "quantity_cancelled", "removed_at"],
+    )
+    OrderLine.objects.bulk_create(added)
+    changes += [
+        {"line": line.line_number, "field": "added", "before": None, "after": _line_summary(line)}
+        for line in added
+    ]
+
+    kept = [line for line in [*lines.values(), *added] if line.removed_at is None]
+    computed = compute_totals([_money(line) for line in kept], order.shipping_price, order.currency)
+    order.subtotal, order.discount_total = computed["subtotal"], computed["discount"]
+    order.tax_total, order.total = computed["tax"], computed["total"]
+    events = [
+        timeline_event(
+            order,
+            "lines_edited",
+            actor,
+            message=reason,
+            payload={
+                "changes": changes,
+                "reason": reason,
+                "totals": {"before": totals_before, "after": {k: str(v) for k, v in computed.items()}},
+            },
+        )
+    ]
+    order.save(update_fields=["subtotal", "discount_total", "tax_total", "total", "updated_at"])
+    events += settle_after_cancellation(order, [*lines.values(), *added], actor, reason or "lines removed")
+    timeline_write(order, events)
+    line_ids = sorted(changed_ids | {line.pk for line in added})
+    if line_ids:
+        order_edited.send(sender=Order, order=order, line_ids=line_ids, address_changed=False)
+    return order

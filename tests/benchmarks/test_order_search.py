@@ -1,0 +1,160 @@
+"""Customer-service search on a million orders (PostgreSQL).
+
+Run: DATABASE_URL=postgres://... python -m pytest tests/benchmarks/test_order_search.py \
+         -s -o addopts="" -m benchmark
+
+Generates 1,000,000 orders (1-3 lines each, some on hold) with INSERT ... SELECT
+generate_series, then times the first page (51 rows, as the cursor paginator asks) of
+each kind of search and filter and prints the plan's scan nodes.
+"""
+
+import os
+import re
+import statistics
+import time
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+
+from oms.core.models import Channel
+from orders.selectors import order_search
+
+ORDERS = int(os.environ.get("OMS_BENCH_ORDERS", "1000000"))
+PAGE = 51
+RUNS = 7
+FIRST = (
+    "'{Maria,James,Wei,Fatima,Lucas,Olga,Kenji,Ana,John,Priya,Omar,Sofia,Liam,Noor,Ivan,Chloe,Mateo,"
+    "Aisha,Yuki,Emma}'"
+)
+LAST = (
+    "'{Garcia,Smith,Chen,Khan,Meyer,Ivanova,Sato,Lima,Doe,Patel,Haddad,Rossi,Murphy,Ali,Petrov,Martin,"
+    "Lopez,Okafor,Tanaka,Brown,Nguyen,Kim,Silva,Costa,Weber,Novak,Berg,Dubois,Moreau,Fischer,Jensen,Larsen,"
+    "Nilsen,Hansen,Kowalski,Nowak,Horvat,Popescu,Ionescu,Yilmaz,Demir,Cohen,Levi,Mensah,Diallo,Ochoa,Reyes,"
+    "Cruz,Flores,Rivera}'"
+)
+
+
+def _generate(channel_ids: list[int]) -> None:
+    channels = "ARRAY[" + ",".join(map(str, channel_ids)) + "]"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO orders_order (
+                created_at, updated_at, number, channel_id, external_id, placed_at, ship_by, currency,
+                customer_email, customer_name, customer_name_key, customer_surname_key, customer_phone,
+                ship_name, ship_line1, ship_line2, ship_city, ship_region, ship_postal_code,
+                ship_country_code, billing_address, delivery_method, subtotal, discount_total, tax_total,
+                shipping_price, total, refunded_total, status, held_from, payment_status)
+            SELECT now(), now(),
+                'OMS-' || translate(
+                    lpad(upper(to_hex((i::bigint * 2654435761) % 4294967296)), 8, 'Z'), '01', 'XY'),
+                ({channels})[1 + i % {len(channel_ids)}],
+                'EXT-' || i,
+                now() - i * interval '30 seconds', NULL, 'USD',
+                'user' || (i % 400000) || '@mail' || (i % 50) || '.example',
+                n.first || ' ' || n.last, lower(n.first || ' ' || n.last), lower(n.last || ' ' || n.first),
+                '1' || lpad(((i::bigint * 7919) % 10000000000)::text, 10, '0'),
+                n.first || ' ' || n.last, i || ' Main St', '', 'Springfield', 'IL',
+                lpad((i % 99999)::text, 5, '0'),
+                'US', '{{}}', 'ship', 40, 0, 3.2, 4.95, 48.15, 0,
+                CASE WHEN i % 100 < 70 THEN 'completed' WHEN i % 100 < 85 THEN 'shipped'
+                     WHEN i % 100 < 92 THEN 'allocated' WHEN i % 100 < 95 THEN 'new'
+                     WHEN i % 100 < 97 THEN 'on_hold' WHEN i % 100 < 99 THEN 'cancelled'
+                     ELSE 'backordered' END,
+                CASE WHEN i % 100 BETWEEN 95 AND 96 THEN 'allocated' ELSE '' END,
+                CASE WHEN i % 100 = 95 THEN 'pending' ELSE 'paid' END
+            FROM generate_series(1, {ORDERS}) AS i,
+                LATERAL (SELECT ({FIRST}::text[])[1 + i % 20] AS first,
+                                ({LAST}::text[])[1 + (i / 20) % 50] AS last) AS n
+            """  # noqa: S608 - only this module's constants
+        )
+        cursor.execute(
+            """
+            INSERT INTO orders_orderline (
+                order_id, line_number, sku_id, sku_code, name, quantity, unit_price, discount, tax,
+                quantity_allocated, quantity_shipped, quantity_cancelled, quantity_returned)
+            SELECT o.id, n, NULL, 'SKU-' || lpad(((o.id * 31 + n * 17) % 5000)::text, 5, '0'), '', 1 + n % 2,
+                   20, 0, 1.6, 0, 0, 0, 0
+            FROM orders_order o, LATERAL generate_series(1, 1 + (o.id % 3)::int) AS n
+            """
+        )
+        cursor.execute(
+            """
+            INSERT INTO orders_hold (order_id, kind, reason, opened_at, opened_by_kind, opened_by_label,
+                                     released_by_kind, released_by_label, release_reason)
+            SELECT id, CASE WHEN payment_status = 'pending' THEN 'payment' ELSE 'fraud' END, 'bench',
+                   now(), 'system', 'bench', '', '', ''
+            FROM orders_order WHERE status = 'on_hold'
+            """
+        )
+        cursor.execute("ANALYZE orders_order; ANALYZE orders_orderline; ANALYZE orders_hold;")
+
+
+def _scan_nodes(plan: str) -> str:
+    nodes = re.findall(
+        r"((?:Parallel )?(?:Index Only Scan|Index Scan Backward|Index Scan|Bitmap Index Scan|Seq Scan)"
+        r"(?: using \w+)?(?: on \w+)?)",
+        plan,
+    )
+    return "; ".join(dict.fromkeys(nodes))
+
+
+def _time(query: str, filters: dict) -> tuple[float, int, str]:
+    queryset = order_search(query, filters)[:PAGE]
+    timings, rows = [], 0
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        rows = len(list(queryset.all()))
+        timings.append((time.perf_counter() - start) * 1000)
+    return statistics.median(timings), rows, _scan_nodes(queryset.explain())
+
+
+@pytest.mark.benchmark
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_search_stays_fast_on_a_million_orders():
+    channel_ids = [
+        Channel.objects.create(code=code, name=code, kind=Channel.Kind.WEB_SHOP).pk
+        for code in ("web", "amazon", "shopify", "pos", "callcenter", "b2b")
+    ]
+    start = time.perf_counter()
+    _generate(channel_ids)
+    print(f"\ngenerated {ORDERS:,} orders in {time.perf_counter() - start:.1f} s")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT number, external_id FROM orders_order WHERE id = (SELECT max(id) / 2 FROM orders_order)"
+        )
+        number, external_id = cursor.fetchone()
+        cursor.execute("SELECT max(placed_at) - interval '3 days' FROM orders_order")
+        [day] = cursor.fetchone()
+
+    cases = [
+        ("order number", number, {}),
+        ("external id", external_id, {}),
+        ("email (exact)", "user12345@mail45.example", {}),
+        ("email (prefix, with @)", "user1234@", {}),
+        ("code: email prefix / ext id / SKU", "user1234", {}),
+        ("phone (prefix)", "+1 000 791", {}),
+        ("name (prefix, two words)", "maria gar", {}),
+        ("surname first (two words)", "garcia ma", {}),
+        ("one word: first name or surname", "priya", {}),
+        ("one word: rare surname", "rivera", {}),
+        ("SKU code", "sku-00042", {}),
+        ("latest orders, no filter", "", {}),
+        ("status on_hold", "", {"status": "on_hold"}),
+        ("status backordered + channel", "", {"status": "backordered", "channel": "amazon"}),
+        ("channel", "", {"channel": "pos"}),
+        ("open fraud hold", "", {"hold": "fraud"}),
+        ("any open hold + channel", "", {"hold": "any", "channel": "web"}),
+        ("date range (one day)", "", {"placed_from": day, "placed_to": day + timedelta(days=1)}),
+        ("name + status", "james smith", {"status": "completed"}),
+    ]
+    print(f"\n{'search':<34} {'ms (median)':>11} {'rows':>5}  plan")
+    slow = []
+    for label, query, filters in cases:
+        ms, rows, plan = _time(query, filters)
+        print(f"{label:<34} {ms:>11.2f} {rows:>5}  {plan}")
+        if ms > 250:
+            slow.append((label, ms))
+    assert not slow, slow

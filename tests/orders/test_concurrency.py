@@ -1,0 +1,83 @@
+"""Concurrent replays of one order create exactly one (PostgreSQL, real threads)."""
+
+import threading
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from oms.core.models import IdempotencyRecord, OutboxEvent
+from orders.models import Order, OrderEvent
+
+from .factories import ChannelFactory, SkuFactory, order_payload
+
+THREADS = 16
+
+
+def _race(headers_for) -> list[tuple[int, dict]]:
+    token = Token.objects.get().key
+    barrier = threading.Barrier(THREADS)
+    results, errors = [], []
+
+    def post(index):
+        try:
+            client = APIClient()
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+            barrier.wait(timeout=30)
+            response = client.post("/api/v1/orders/", order_payload(), format="json", **headers_for(index))
+            results.append((response.status_code, response.json()))
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    assert len(results) == THREADS
+    return results
+
+
+@pytest.fixture
+def setup(transactional_db):
+    # A superuser holds every staff role without the groups (a flushed database has none).
+    user = User.objects.create_superuser("race", password="pass-1234-word")
+    ChannelFactory(code="web")
+    SkuFactory(code="TSHIRT-M")
+    Token.objects.create(user=user)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_replays_with_one_idempotency_key_create_one_order(setup):
+    results = _race(lambda index: {"HTTP_IDEMPOTENCY_KEY": "same-key"})
+    assert sorted({status for status, _ in results}) == [201]
+    assert len({body["number"] for _, body in results}) == 1
+    assert Order.objects.count() == 1
+    assert IdempotencyRecord.objects.count() == 1
+    assert OrderEvent.objects.filter(kind="accepted").count() == 1
+    assert OutboxEvent.objects.filter(topic="order.accepted").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_posts_of_one_external_id_without_a_key_create_one_order(setup):
+    results = _race(lambda index: {})
+    statuses = sorted(status for status, _ in results)
+    assert statuses.count(201) == 1 and statuses.count(200) == THREADS - 1, statuses
+    assert len({body["number"] for _, body in results}) == 1
+    assert Order.objects.count() == 1
+    assert OutboxEvent.objects.filter(topic="order.accepted").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_posts_with_different_keys_and_one_external_id_create_one_order(setup):
+    results = _race(lambda index: {"HTTP_IDEMPOTENCY_KEY": f"key-{index}"})
+    assert sorted(status for status, _ in results).count(201) == 1
+    assert Order.objects.count() == 1
