@@ -17,6 +17,7 @@ class ReturnErrorCode(StrEnum):
     # The return's life
     INVALID_TRANSITION = "invalid_transition"
     ALREADY_RECEIVED = "already_received"
+    REASON_REQUIRED = "reason_required"
     # Receiving
     LINE_NOT_ON_RETURN = "line_not_on_return"
     RECEIVE_TOO_MANY = "receive_too_many"
