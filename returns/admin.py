@@ -1,0 +1,103 @@
+"""Read-only admin: returns change through the services (API, staff pages)."""
+
+from django.contrib import admin
+
+from .models import Refund, RefundLine, ReturnAuthorization, ReturnLine, ReturnReceipt
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReturnLineInline(ReadOnlyInline):
+    model = ReturnLine
+    fields = [
+        "order_line",
+        "quantity",
+        "reason_code",
+        "customer_comment",
+        "quantity_received",
+        "quantity_restocked",
+        "quantity_scrapped",
+        "quantity_to_vendor",
+        "quantity_refunded",
+    ]
+    readonly_fields = fields
+
+
+class RefundInline(ReadOnlyInline):
+    model = Refund
+    fields = [
+        "created_at",
+        "lines_amount",
+        "shipping_amount",
+        "restocking_fee",
+        "total",
+        "currency",
+        "status",
+        "external_reference",
+        "failure_reason",
+    ]
+    readonly_fields = fields
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReturnAuthorization)
+class ReturnAuthorizationAdmin(ReadOnlyAdmin):
+    list_display = ["number", "order", "status", "return_carrier", "tracking_number", "created_at"]
+    list_filter = ["status", "receiving_location"]
+    search_fields = ["number", "order__number", "tracking_number"]
+    list_select_related = ["order"]
+    inlines = [ReturnLineInline, RefundInline]
+    readonly_fields = [f.name for f in ReturnAuthorization._meta.fields]
+
+
+class RefundLineInline(ReadOnlyInline):
+    model = RefundLine
+    fields = ["return_line", "quantity", "amount"]
+    readonly_fields = fields
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdmin):
+    list_display = ["id", "rma", "order", "total", "currency", "status", "external_reference", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["rma__number", "order__number", "external_reference"]
+    list_select_related = ["rma", "order"]
+    inlines = [RefundLineInline]
+    readonly_fields = [f.name for f in Refund._meta.fields]
+
+
+@admin.register(ReturnReceipt)
+class ReturnReceiptAdmin(ReadOnlyAdmin):
+    list_display = [
+        "id",
+        "line",
+        "quantity",
+        "condition",
+        "disposition",
+        "location",
+        "actor_label",
+        "created_at",
+    ]
+    list_filter = ["condition", "disposition", "location"]
+    search_fields = ["line__rma__number"]
+    list_select_related = ["line", "location"]
+    readonly_fields = [f.name for f in ReturnReceipt._meta.fields]
