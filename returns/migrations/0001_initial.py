@@ -141,10 +141,6 @@ class Migration(migrations.Migration):
             constraint=models.CheckConstraint(condition=models.Q(('total__gte', 0)), name='refund_total_gte_0'),
         ),
         migrations.AddConstraint(
-            model_name='refund',
-            constraint=models.CheckConstraint(condition=models.Q(('total', django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.F('lines_amount'), '+', models.F('shipping_amount')), '-', models.F('restocking_fee')))), name='refund_total_adds_up'),
-        ),
-        migrations.AddConstraint(
             model_name='returnline',
             constraint=models.UniqueConstraint(fields=('rma', 'order_line'), name='returnline_rma_order_line_unique'),
         ),
