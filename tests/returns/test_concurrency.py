@@ -75,7 +75,10 @@ def test_racing_receipts_never_receive_more_than_authorized():
 
     results = run_together(receive, 6)
     assert results.count("received") == 2, results
-    assert {r.code for r in results if isinstance(r, DomainError)} <= {"receive_too_many", "invalid_transition"}
+    assert {r.code for r in results if isinstance(r, DomainError)} <= {
+        "receive_too_many",
+        "invalid_transition",
+    }
     assert fresh(line).quantity_received == 2
     assert fresh(order.lines.get()).quantity_returned == 2
     assert fresh(rma).status == "received"
