@@ -32,8 +32,9 @@ def test_agent_finds_an_order_from_the_keyboard_and_reads_its_timeline(demo, pag
 
 
 def test_picker_sees_only_their_location_and_prints_a_pick_list(demo, page, live_server):
-    east = FulfillmentOrder.objects.filter(location__code="wh-east").order_by("pk").first()
-    elsewhere = FulfillmentOrder.objects.exclude(location__code="wh-east").first()
+    pending = FulfillmentOrder.objects.filter(state="pending").order_by("pk")
+    east = pending.filter(location__code="wh-east").first()
+    elsewhere = pending.exclude(location__code="wh-east").first()
     log_in(page, live_server, "picker", "demo-picker-2026")
     page.keyboard.press("g")
     page.keyboard.press("w")
