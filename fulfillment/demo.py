@@ -21,3 +21,60 @@ def seed() -> str:
             name=name, defaults={"position": position, "strategy": strategy, "active": True, **conditions}
         )
     return f"{len(RULES)} routing rules"
+
+
+# How far the demo takes its oldest work, so that every stage shows up in the UI:
+# (ship work items to take to each stage, in order of the oldest order first).
+STAGES = [("delivered", 6), ("shipped", 6), ("packed", 4), ("picking", 4)]
+CARRIERS = [("UPS", "Ground"), ("FedEx", "Home Delivery"), ("USPS", "Priority Mail")]
+
+
+def advance() -> str:
+    """Work the oldest demo fulfillment orders through pick, pack, ship and delivery, and
+    hand one pickup over to the store's counter. Only on a fresh demo (nothing started yet)."""
+    from oms.core.actor import Actor
+
+    from . import services
+    from .models import FulfillmentOrder
+
+    if FulfillmentOrder.objects.exclude(state=FulfillmentOrder.State.PENDING).exists():
+        return "fulfillment already under way"
+    actor = Actor.system("seed_demo")
+    workable = FulfillmentOrder.objects.filter(
+        state="pending", order__status__in=["allocated", "backordered"]
+    )
+    queue = list(workable.filter(kind=FulfillmentOrder.Kind.SHIP).select_related("order").order_by("pk"))
+    done = 0
+    for stage, count in STAGES:
+        for fo in queue[done : done + count]:
+            _take_to(services, fo, stage, actor, done)
+        done += count
+    pickup = workable.filter(kind=FulfillmentOrder.Kind.PICKUP).order_by("pk").first()
+    if pickup is not None:
+        pickup = _result(services.fulfillment_start_picking(fo=pickup, actor=actor))
+        pickup = _result(services.fulfillment_confirm_pick(fo=pickup, picked={}, actor=actor))
+        pickup = _result(services.fulfillment_pack(fo=pickup, actor=actor))
+        services.fulfillment_ready_for_pickup(fo=pickup, actor=actor)
+    return f"{done} fulfillment orders worked through pick / pack / ship, 1 pickup ready at the store"
+
+
+def _result(value):
+    return value[0] if isinstance(value, tuple) else value
+
+
+def _take_to(services, fo, stage: str, actor, index: int) -> None:
+    fo = _result(services.fulfillment_start_picking(fo=fo, actor=actor))
+    if stage == "picking":
+        return
+    fo = _result(services.fulfillment_confirm_pick(fo=fo, picked={}, actor=actor))
+    fo = _result(services.fulfillment_pack(fo=fo, actor=actor))
+    if stage == "packed":
+        return
+    carrier, service = CARRIERS[index % len(CARRIERS)]
+    lines = {line.pk: line.quantity_open for line in fo.lines.all() if line.quantity_open}
+    packages = [
+        {"carrier": carrier, "service": service, "tracking_number": f"DEMO{fo.pk:08d}", "lines": lines}
+    ]
+    services.fulfillment_ship(fo=fo, packages=packages, actor=actor)
+    if stage == "delivered":
+        services.fulfillment_mark_delivered(fo=type(fo).objects.get(pk=fo.pk), actor=actor)

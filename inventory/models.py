@@ -46,6 +46,13 @@ class Sku(TimeStampedModel):
         super().save(*args, **kwargs)
 
 
+class LocationQuerySet(models.QuerySet):
+    def serving(self, channel) -> "LocationQuerySet":
+        """Active locations that sell for `channel`: those naming it, and those naming no
+        channel at all (they serve every channel). Sourcing follows the same rule."""
+        return self.filter(active=True).filter(Q(channels=channel) | Q(channels__isnull=True))
+
+
 class Location(TimeStampedModel):
     class Kind(models.TextChoices):
         WAREHOUSE = "warehouse", "Warehouse"
@@ -68,13 +75,20 @@ class Location(TimeStampedModel):
     shipping_cost_base = models.DecimalField(max_digits=10, decimal_places=2, default=0)
     shipping_cost_per_km = models.DecimalField(max_digits=10, decimal_places=4, default=0)
     active = models.BooleanField(default=True)
-    channels = models.ManyToManyField(Channel, blank=True, related_name="locations")
+    channels = models.ManyToManyField(
+        Channel,
+        blank=True,
+        related_name="locations",
+        help_text="The channels it sells for; none: every channel.",
+    )
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
         related_name="work_locations",
         help_text="Warehouse users who work here; they see and act on this location only.",
     )
+
+    objects = LocationQuerySet.as_manager()
 
     class Meta:
         ordering = ["priority", "code"]

@@ -116,7 +116,7 @@ def availability_by_sku(*, skus=None, locations=None) -> QuerySet[Sku]:
 def availability_for_channel(channel: Channel, *, skus=None) -> QuerySet[Sku]:
     """What a channel may sell: the active locations serving it, minus the channel's
     buffer, never below zero. Each row also has `channel_available`. One query."""
-    serving = Location.objects.filter(active=True, channels=channel).values("pk")
+    serving = Location.objects.serving(channel).values("pk")
     queryset = _by_sku(Q(stock_levels__location__in=serving)).annotate(
         channel_available=Greatest(
             F("available_total") - Value(channel.inventory_buffer), Value(0), output_field=IntegerField()

@@ -189,5 +189,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # One line per task run is noise when tasks run in process; failures still show.
+        "celery.app.trace": {"level": "WARNING"},
+        # Without a broker kombu warns about the in-memory transport's missing hostname.
+        "kombu.connection": {"level": "WARNING" if REDIS_URL else "ERROR"},
+    },
 }

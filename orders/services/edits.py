@@ -102,7 +102,7 @@ def order_edit_address(
         ],
     )
     order_edited.send(sender=Order, order=order, line_ids=[], address_changed=True)
-    return order
+    return lock_order(order)  # as it stands after fulfillment re-sourced it
 
 
 def _resolve_skus(codes) -> dict[str, Sku]:
@@ -290,4 +290,5 @@ def order_edit_lines(
     line_ids = sorted(changed_ids | {line.pk for line in added})
     if line_ids:
         order_edited.send(sender=Order, order=order, line_ids=line_ids, address_changed=False)
+        return lock_order(order)  # as it stands after fulfillment re-sourced it
     return order

@@ -107,5 +107,6 @@ def order_release_hold(*, order: Order, hold_id: int, actor: Actor, reason: str 
         raise OrderNotFound(OrderErrorCode.HOLD_NOT_FOUND, f"Order {order.number} has no hold {hold_id}.")
     if not hold.is_open:
         raise OrderConflict(OrderErrorCode.NO_OPEN_HOLD, f"Hold {hold_id} was already released.")
-    release_holds(order, [hold], actor, reason.strip() or "Released.")
+    if release_holds(order, [hold], actor, reason.strip() or "Released."):
+        return lock_order(order)  # as it stands after fulfillment reacted to order_released
     return order

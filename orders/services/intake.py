@@ -167,7 +167,9 @@ def _insert(order: Order) -> Order | None:
 @transaction.atomic
 def order_intake(*, data: dict, channel: Channel, actor: Actor) -> tuple[Order, bool]:
     """Accept a validated normalized order. Returns (order, created); created is False when
-    the channel already sent this external id (then nothing is written)."""
+    the channel already sent this external id (then nothing is written). The order is returned
+    as intake wrote it: `order_accepted` receivers (sourcing) may have moved it on since, so a
+    caller that shows its status reads it again (the API does, with its detail query)."""
     external_id = data["external_id"].strip()
     found = existing_order(channel, external_id)
     if found is not None:

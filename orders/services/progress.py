@@ -79,6 +79,32 @@ def _save(order: Order, lines) -> None:
     order.save(update_fields=["status", "held_from", "updated_at"])
 
 
+def _require_units(line: OrderLine, units: int, limit: int, refusal: str) -> None:
+    """0 < units <= limit, or a conflict naming the line: `refusal` completes "Line n: ..."."""
+    if units <= 0 or units > limit:
+        raise OrderConflict(OrderErrorCode.QUANTITY_TOO_HIGH, f"Line {line.line_number}: {refusal}.")
+
+
+def _record(
+    order: Order,
+    lines,
+    change,
+    kind: str,
+    actor: Actor,
+    *,
+    quantities: dict[int, int],
+    key: str = "quantities",
+    message: str = "",
+    payload: dict | None = None,
+) -> Order:
+    """Save the lines and the order, then the event (with the per-line units) and any status change."""
+    _save(order, lines)
+    units = {key: {str(line_id): n for line_id, n in quantities.items()}, **(payload or {})}
+    event = timeline_event(order, kind, actor, message=message, payload=units)
+    timeline_write(order, [event, *_status_event(order, change, actor)])
+    return order
+
+
 @transaction.atomic
 def order_record_allocation(
     *,
@@ -96,29 +122,26 @@ def order_record_allocation(
     lines = _lines(order, allocated)
     for line_id, units in allocated.items():
         line = lines[line_id]
-        if units <= 0 or units > line.quantity_unallocated:
-            raise OrderConflict(
-                OrderErrorCode.QUANTITY_TOO_HIGH,
-                f"Line {line.line_number}: cannot allocate {units} of {line.quantity_unallocated}.",
-            )
+        _require_units(
+            line, units, line.quantity_unallocated, f"cannot allocate {units} of {line.quantity_unallocated}"
+        )
         line.quantity_allocated += units
     all_lines = list(lines.values())
     target = _progress_after_allocation(all_lines)
     if order.progress_status == Status.PARTIALLY_SHIPPED:
         target = Status.PARTIALLY_SHIPPED
     change = _set_progress(order, target)
-    _save(order, all_lines)
-    events = [
-        timeline_event(
-            order,
-            "allocated",
-            actor,
-            message=explanation,
-            payload={"allocated": {str(k): v for k, v in allocated.items()}, **(payload or {})},
-        )
-    ]
-    timeline_write(order, events + _status_event(order, change, actor))
-    return order
+    return _record(
+        order,
+        all_lines,
+        change,
+        "allocated",
+        actor,
+        quantities=allocated,
+        key="allocated",
+        message=explanation,
+        payload=payload,
+    )
 
 
 @transaction.atomic
@@ -130,28 +153,17 @@ def order_record_deallocation(
     lines = _lines(order, quantities)
     for line_id, units in quantities.items():
         line = lines[line_id]
-        if units <= 0 or units > line.quantity_allocated:
-            raise OrderConflict(
-                OrderErrorCode.QUANTITY_TOO_HIGH,
-                f"Line {line.line_number}: cannot take back {units} of {line.quantity_allocated}.",
-            )
+        _require_units(
+            line, units, line.quantity_allocated, f"cannot take back {units} of {line.quantity_allocated}"
+        )
         line.quantity_allocated -= units
     all_lines = list(lines.values())
     change = None
     if order.progress_status in (Status.NEW, Status.ALLOCATED, Status.BACKORDERED):
         change = _set_progress(order, _progress_after_allocation(all_lines))
-    _save(order, all_lines)
-    events = [
-        timeline_event(
-            order,
-            "deallocated",
-            actor,
-            message=reason,
-            payload={"quantities": {str(k): v for k, v in quantities.items()}, **(payload or {})},
-        )
-    ]
-    timeline_write(order, events + _status_event(order, change, actor))
-    return order
+    return _record(
+        order, all_lines, change, "deallocated", actor, quantities=quantities, message=reason, payload=payload
+    )
 
 
 @transaction.atomic
@@ -166,26 +178,14 @@ def order_record_shipment(*, order: Order, quantities: dict[int, int], actor: Ac
     lines = _lines(order, quantities)
     for line_id, units in quantities.items():
         line = lines[line_id]
-        if units <= 0 or units > line.quantity_allocated:
-            raise OrderConflict(
-                OrderErrorCode.QUANTITY_TOO_HIGH,
-                f"Line {line.line_number}: cannot ship {units}; {line.quantity_allocated} allocated.",
-            )
+        _require_units(
+            line, units, line.quantity_allocated, f"cannot ship {units}; {line.quantity_allocated} allocated"
+        )
         line.quantity_allocated -= units
         line.quantity_shipped += units
     all_lines = list(lines.values())
     change = _set_progress(order, _progress_after_shipment(all_lines))
-    _save(order, all_lines)
-    events = [
-        timeline_event(
-            order,
-            "shipped",
-            actor,
-            payload={"quantities": {str(k): v for k, v in quantities.items()}, **shipment},
-        )
-    ]
-    timeline_write(order, events + _status_event(order, change, actor))
-    return order
+    return _record(order, all_lines, change, "shipped", actor, quantities=quantities, payload=shipment)
 
 
 @transaction.atomic
@@ -213,23 +213,15 @@ def order_record_return(
     lines = _lines(order, quantities)
     for line_id, units in quantities.items():
         line = lines[line_id]
-        if units <= 0 or line.quantity_returned + units > line.quantity_shipped:
-            raise OrderConflict(
-                OrderErrorCode.QUANTITY_TOO_HIGH,
-                f"Line {line.line_number}: cannot return {units}; {line.quantity_shipped} shipped, "
-                f"{line.quantity_returned} already returned.",
-            )
+        returnable = line.quantity_shipped - line.quantity_returned
+        _require_units(
+            line,
+            units,
+            returnable,
+            f"cannot return {units}; {line.quantity_shipped} shipped, "
+            f"{line.quantity_returned} already returned",
+        )
         line.quantity_returned += units
-    OrderLine.objects.bulk_update([lines[line_id] for line_id in quantities], ["quantity_returned"])
-    timeline_write(
-        order,
-        [
-            timeline_event(
-                order,
-                "returned",
-                actor,
-                payload={"quantities": {str(k): v for k, v in quantities.items()}, **(payload or {})},
-            )
-        ],
+    return _record(
+        order, list(lines.values()), None, "returned", actor, quantities=quantities, payload=payload
     )
-    return order

@@ -3,6 +3,11 @@
   let pendingG = false;
   document.addEventListener("keydown", function (event) {
     const target = event.target;
+    // "/" in the (autofocused) empty search box: you are already where "/" would take you.
+    if (event.key === "/" && target.matches("[data-search]") && !target.value) {
+      event.preventDefault();
+      return;
+    }
     if (target.closest("input, textarea, select, [contenteditable]")) return;
     if (event.key === "/") {
       const search = document.querySelector("[data-search]");

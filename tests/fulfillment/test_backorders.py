@@ -11,6 +11,7 @@ from django.utils import timezone
 from fulfillment import receivers, services
 from inventory.models import StockLevel
 from inventory.signals import stock_received
+from orders import services as order_services
 from orders.models import OrderEvent
 
 from .factories import ACTOR, LocationFactory, SkuFactory, accept, fresh, make_order, receive
@@ -62,8 +63,7 @@ def test_backorder_on_hold_is_reserved_but_stays_on_hold(django_capture_on_commi
     sku = SkuFactory(code="WAIT-2")
     east = LocationFactory(code="wh-east")
     order = accept(make_order([(sku, 1)]))
-    order.hold()
-    order.save()
+    order_services.order_hold(order=order, kind="fraud", reason="review", actor=ACTOR)
     with django_capture_on_commit_callbacks(execute=True):
         receive(sku, east, 1)
     order = fresh(order)

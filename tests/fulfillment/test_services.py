@@ -1,7 +1,6 @@
 """Each fulfillment step, its refusals, re-route and reject, cancellations and edits."""
 
 import pytest
-from django.db import transaction
 
 from fulfillment import services
 from fulfillment.errors import FulfillmentConflict, FulfillmentError
@@ -9,8 +8,9 @@ from fulfillment.models import FulfillmentOrder, RoutingRule
 from inventory.errors import InsufficientStock
 from inventory.models import Reservation, StockLevel
 from inventory.services import stock_set_safety
-from orders.models import Order, OrderEvent
-from orders.signals import order_edited, order_lines_cancelled, order_released
+from oms.core.errors import ConflictError
+from orders import services as order_services
+from orders.models import OrderEvent
 
 from .factories import ACTOR, LocationFactory, SkuFactory, accept, fresh, make_order, receive
 from .invariants import assert_invariants
@@ -24,20 +24,13 @@ def level(sku, location):
 
 
 def put_on_hold(order):
-    """Test setup standing in for orders.services' hold (written elsewhere)."""
-    order = fresh(order)
-    order.hold()
-    order.save()
-    return order
+    order_services.order_hold(order=order, kind="manual", reason="customer called", actor=ACTOR)
+    return fresh(order)
 
 
 def release_hold(order):
-    order = fresh(order)
-    order.release()
-    order.save()
-    with transaction.atomic():
-        order_released.send(sender=Order, order=order)
-    return fresh(order)
+    hold = order.holds.get(released_at__isnull=True)
+    return order_services.order_release_hold(order=order, hold_id=hold.pk, actor=ACTOR, reason="sorted")
 
 
 def packed(fo):
@@ -218,12 +211,7 @@ def test_customer_service_reroutes_open_work_with_a_reason(east, west, sku_a):
 
 
 def cancel_lines(order, quantities):
-    """Stand-in for orders.services' cancellation: signal first, then raise quantity_cancelled."""
-    with transaction.atomic():
-        order_lines_cancelled.send(sender=Order, order=order, quantities=quantities)
-        for line in order.lines.filter(pk__in=list(quantities)):
-            line.quantity_cancelled += quantities[line.pk]
-            line.save()
+    return order_services.order_cancel_lines(order=order, quantities=quantities, reason="test", actor=ACTOR)
 
 
 def test_cancelled_units_release_their_reservations(east, sku_a, sku_b):
@@ -249,8 +237,10 @@ def test_cannot_cancel_units_already_shipped(east, sku_a):
     services.fulfillment_ship(
         fo=fo, packages=[{"carrier": "UPS", "lines": {fo.lines.get().pk: 2}}], actor=ACTOR
     )
-    with pytest.raises(FulfillmentConflict, match="already shipped"):
+    with pytest.raises(ConflictError, match="shipped"):
         cancel_lines(fresh(order), {order.lines.get().pk: 1})
+    assert fresh(order).status == "shipped"
+    assert_invariants()
 
 
 def test_edited_line_is_released_and_sourced_again(east, west, sku_a, sku_b):
@@ -259,10 +249,10 @@ def test_edited_line_is_released_and_sourced_again(east, west, sku_a, sku_b):
     order = accept(make_order([(sku_a, 2)]))
     line = order.lines.get()
     assert only_fo(order).location == east
-    with transaction.atomic():  # the customer swapped the SKU
-        line.sku, line.sku_code = sku_b, sku_b.code
-        line.save()
-        order_edited.send(sender=Order, order=order, line_ids=[line.pk], address_changed=False)
+    # the customer swapped the SKU
+    order_services.order_edit_lines(
+        order=order, actor=ACTOR, update=[{"line_id": line.pk, "sku": sku_b.code}]
+    )
     assert level(sku_a, east) == (5, 0)
     assert level(sku_b, west) == (5, 2)
     assert only_fo(order, state="pending").location == west
@@ -276,9 +266,16 @@ def test_address_change_resources_pending_work(east, west, sku_a):
     receive(sku_a, west, 5)
     order = accept(make_order([(sku_a, 1)]))
     assert only_fo(order).location == east
-    with transaction.atomic():  # moved to Reno
-        Order.objects.filter(pk=order.pk).update(ship_latitude="39.5", ship_longitude="-119.8")
-        order_edited.send(sender=Order, order=fresh(order), line_ids=[], address_changed=True)
+    moved_to_reno = {
+        "line1": "1 Virginia St",
+        "city": "Reno",
+        "region": "NV",
+        "postal_code": "89501",
+        "country_code": "US",
+        "latitude": "39.5",
+        "longitude": "-119.8",
+    }
+    order_services.order_edit_address(order=order, address=moved_to_reno, actor=ACTOR, reason="moved")
     assert only_fo(order, state="pending").location == west
     assert_invariants()
 

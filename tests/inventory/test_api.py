@@ -302,6 +302,7 @@ def test_availability_per_sku_per_location_and_per_channel(api, stock, location,
         code="amz", name="Amazon", kind=Channel.Kind.MARKETPLACE, inventory_buffer=3
     )
     location.channels.add(channel)
+    other_location.channels.add(Channel.objects.create(code="pos", name="POS", kind=Channel.Kind.POS))
     receive(stock, other_location, 4)
     reserve(stock, location, 2, HolderFactory())
     by_sku = api.get("/api/v1/availability/?sku=TEE-BLK-M").json()["results"]

@@ -52,16 +52,27 @@ def test_inactive_locations_and_skus_do_not_count(stocked, other_location):
 def test_channel_availability_uses_its_locations_minus_its_buffer(stocked, web, location, other_location):
     rows = {row.code: row.channel_available for row in selectors.availability_for_channel(web)}
     assert rows[stocked.code] == 4  # 0 + 6 - buffer 2
-    other_location.channels.remove(web)
+    pos = Channel.objects.create(code="pos-test", name="POS", kind=Channel.Kind.POS)
+    other_location.channels.set([pos])  # now sells for the stores' POS only
     assert selectors.availability_for_channel(web).get(code=stocked.code).channel_available == 0  # never < 0
-    receive(stocked, LocationFactory(), 50)  # a location that does not serve the channel
+    elsewhere = LocationFactory()  # another location that sells for another channel only
+    elsewhere.channels.add(pos)
+    receive(stocked, elsewhere, 50)
     assert selectors.availability_for_channel(web).get(code=stocked.code).channel_available == 0
+
+
+def test_a_location_naming_no_channel_serves_every_channel(stocked, web, other_location):
+    other_location.channels.clear()
+    assert selectors.availability_for_channel(web).get(code=stocked.code).channel_available == 4
+    pos = Channel.objects.create(code="pos-test", name="POS", kind=Channel.Kind.POS)
+    assert selectors.availability_for_channel(pos).get(code=stocked.code).channel_available == 6
 
 
 def test_a_channel_feed_is_one_query_however_many_skus(
     web, location, other_location, django_assert_num_queries
 ):
     location.channels.add(web)
+    other_location.channels.add(Channel.objects.create(code="pos-test", name="POS", kind=Channel.Kind.POS))
     for index in range(30):
         sku = SkuFactory()
         receive(sku, location, index + 1)

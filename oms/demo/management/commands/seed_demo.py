@@ -26,6 +26,7 @@ class Command(BaseCommand):
             self.stdout.write(f"demo: {fulfillment.demo.seed()}")
             Location.objects.get(code="wh-east").staff.add(*[u for u in users if u.username == "picker"])
             self.stdout.write(f"demo: {orders.demo.seed()}")
+            self.stdout.write(f"demo: {fulfillment.demo.advance()}")
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/ with:"))
         for username, password, role, _ in DEMO_USERS:
             self.stdout.write(f"  {role:<17} login: {username:<8} password: {password}")
