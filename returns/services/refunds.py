@@ -142,8 +142,7 @@ def return_refund(
         line.quantity_refunded += units
     ReturnLine.objects.bulk_update([line for line, _units in chosen], ["quantity_refunded"])
 
-    payload = {
-        "rma": rma.number,
+    details = {
         "refund": refund.pk,
         "lines_amount": money(refund.lines_amount, refund.currency),
         "shipping_amount": money(refund.shipping_amount, refund.currency),
@@ -152,20 +151,19 @@ def return_refund(
     }
     if refund.total > 0:
         order = order_services.order_record_refund(
-            order=order, amount=refund.total, actor=actor, payload=payload
+            order=order, amount=refund.total, actor=actor, payload={"rma": rma.number, **details}
         )
         rma.order = order
         refund_id = refund.pk
         transaction.on_commit(lambda: _enqueue(refund_id))
     else:
-        payload.pop("rma")
         record(
             order,
             "refund_waived",
             actor,
             rma,
             message="Nothing to pay back after the restocking fee.",
-            **payload,
+            **details,
         )
     close_if_settled(order, rma, all_lines, actor)
     return refund

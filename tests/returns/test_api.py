@@ -296,3 +296,33 @@ def test_detail_takes_a_fixed_number_of_queries(cs, order, east, django_assert_n
 
 def test_the_api_root_links_returns(api):
     assert api.get(reverse("api:root")).json()["links"]["returns"].endswith("/api/v1/returns/")
+
+
+def test_the_schema_documents_every_returns_endpoint(api):
+    schema = api.get(reverse("api-schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    paths = {path for path in schema["paths"] if path.startswith("/api/v1/returns/")}
+    assert paths == {
+        "/api/v1/returns/",
+        "/api/v1/returns/{number}/",
+        *{
+            f"/api/v1/returns/{{number}}/{name}/"
+            for name in ("authorize", "reject", "cancel", "tracking", "receive", "refund", "exchange")
+        },
+    }
+    receive = schema["paths"]["/api/v1/returns/{number}/receive/"]["post"]
+    assert "Idempotency-Key" in {p["name"] for p in receive["parameters"]}
+    assert {"200", "403", "409", "422"} <= set(receive["responses"])
+    assert receive["requestBody"]["content"]["application/json"]["examples"]
+    create = schema["paths"]["/api/v1/returns/"]["post"]
+    assert "201" in create["responses"]
+
+
+def test_list_takes_a_fixed_number_of_queries(cs, order, east, django_assert_num_queries):
+    from returns import services
+
+    shirts, mugs = order.lines.order_by("line_number")
+    request(order, (shirts, 1))
+    services.return_authorize(rma=request(order, (shirts, 1)), actor=ACTOR, receiving_location=east)
+    request(order, (mugs, 1))
+    with django_assert_num_queries(3):  # token, roles, one page of returns with their orders
+        assert len(cs.get(url("list")).json()["results"]) == 3
