@@ -154,8 +154,7 @@ def return_refund(
             order=order, amount=refund.total, actor=actor, payload={"rma": rma.number, **details}
         )
         rma.order = order
-        refund_id = refund.pk
-        transaction.on_commit(lambda: _enqueue(refund_id))
+        _request_after_commit(refund.pk)
     else:
         record(
             order,
@@ -169,10 +168,11 @@ def return_refund(
     return refund
 
 
-def _enqueue(refund_id: int) -> None:
-    from ..tasks import request_refund
+def _request_after_commit(refund_id: int) -> None:
+    """Ask the channel for the money only once the refund row is committed."""
+    from ..tasks import request_refund  # tasks import the services: import here, not at the top
 
-    request_refund.delay(refund_id)
+    transaction.on_commit(lambda: request_refund.delay(refund_id))
 
 
 def refund_payload(refund: Refund) -> dict:
