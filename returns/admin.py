@@ -2,6 +2,9 @@
 
 from django.contrib import admin
 
+from oms.core.actor import Actor
+
+from . import services
 from .models import Refund, RefundLine, ReturnAuthorization, ReturnLine, ReturnReceipt
 
 
@@ -83,6 +86,16 @@ class RefundAdmin(ReadOnlyAdmin):
     list_select_related = ["rma", "order"]
     inlines = [RefundLineInline]
     readonly_fields = [f.name for f in Refund._meta.fields]
+    actions = ["send_again"]
+
+    @admin.action(description="Send the selected failed refunds to the channel again")
+    def send_again(self, request, queryset):
+        actor = Actor.for_user(request.user)
+        sent = 0
+        for refund in queryset.filter(status=Refund.Status.FAILED):
+            services.refund_resend(refund=refund, actor=actor)
+            sent += 1
+        self.message_user(request, f"{sent} failed refund(s) sent again.")
 
 
 @admin.register(ReturnReceipt)

@@ -113,6 +113,10 @@ class RefundRequestSerializer(serializers.Serializer):
     restocking_fee = MoneyField(required=False, min_value=0, default="0")
 
 
+class ResendRefundSerializer(serializers.Serializer):
+    refund = serializers.IntegerField(help_text="Id of a failed refund of this return.")
+
+
 class ExchangeLineSerializer(serializers.Serializer):
     sku = serializers.CharField(max_length=64)
     quantity = serializers.IntegerField(min_value=1, max_value=100_000)

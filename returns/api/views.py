@@ -98,6 +98,7 @@ class ReturnViewSet(viewsets.GenericViewSet):
         "tracking": AGENTS | {CHANNEL},
         "receive": {WAREHOUSE, OMS_ADMIN},
         "refund": AGENTS,
+        "resend_refund": AGENTS,
         "exchange": AGENTS,
     }
 
@@ -250,6 +251,15 @@ class ReturnViewSet(viewsets.GenericViewSet):
             )
 
         return self._act(request, s.RefundRequestSerializer, run)
+
+    @_action_schema(s.ResendRefundSerializer, "Send a failed refund to the channel again")
+    @action(detail=True, methods=["post"], url_path="resend-refund")
+    def resend_refund(self, request, number=None):
+        def run(rma, data, actor):
+            refund = get_object_or_404(rma.refunds.all(), pk=data["refund"])
+            services.refund_resend(refund=refund, actor=actor)
+
+        return self._act(request, s.ResendRefundSerializer, run)
 
     @_action_schema(
         s.ExchangeSerializer,

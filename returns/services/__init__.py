@@ -2,10 +2,11 @@
 
 from .exchange import return_exchange, returned_value
 from .receiving import return_receive
-from .refunds import refund_send, return_refund
+from .refunds import refund_resend, refund_send, return_refund
 from .rma import return_authorize, return_cancel, return_create, return_reject, return_update_tracking
 
 __all__ = [
+    "refund_resend",
     "refund_send",
     "return_authorize",
     "return_cancel",

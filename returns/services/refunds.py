@@ -254,3 +254,27 @@ def _record_outcome(refund: Refund, actor: Actor, *, reference: str = "", failur
         attempts=refund.attempts,
     )
     return refund
+
+
+@transaction.atomic
+def refund_resend(*, refund: Refund, actor: Actor) -> Refund:
+    """Ask the channel again for a refund that failed (the retries gave up, the channel was
+    fixed since). The order already counts the refund as owed; this only retries delivery."""
+    refund = _lock_refund(refund)
+    if refund.status != Refund.Status.FAILED:
+        raise ReturnConflict(
+            ReturnErrorCode.INVALID_TRANSITION,
+            f"Refund {refund.pk} is {refund.get_status_display().lower()}; "
+            "only a failed refund is sent again.",
+            details={"status": refund.status},
+        )
+    record(
+        refund.order,
+        "refund_resent",
+        actor,
+        refund.rma,
+        message=f"Refund {refund.pk} sent again.",
+        refund=refund.pk,
+    )
+    _request_after_commit(refund.pk)
+    return refund

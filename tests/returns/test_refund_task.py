@@ -140,3 +140,29 @@ def test_refund_rows_keep_their_amounts(order, east, django_capture_on_commit_ca
         D("54.00"),
     )
     assert Refund.objects.get().lines.get().quantity == 2
+
+
+def test_staff_send_a_failed_refund_again_once_the_channel_is_fixed(
+    order, east, failing_adapter, django_capture_on_commit_callbacks, worker_like_retries, cs_user
+):
+    from tests.conftest import client_for
+
+    order.channel.adapter_kind = "test-fail"
+    order.channel.save()
+    refund = requested_refund(order, east, django_capture_on_commit_callbacks, run=True)
+    assert fresh(refund).status == "failed"  # the task gave up
+    api = client_for(cs_user)
+    url = f"/api/v1/returns/{refund.rma.number}/resend-refund/"
+
+    order.channel.adapter_kind = "manual"
+    order.channel.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(url, {"refund": refund.pk})
+    assert response.status_code == 200, response.json()
+    assert fresh(refund).status == "succeeded"
+    kinds = list(OrderEvent.objects.filter(order=order).values_list("kind", flat=True))
+    assert kinds.index("refund_resent") < kinds.index("refund_succeeded")
+
+    again = api.post(url, {"refund": refund.pk})  # nothing left to resend
+    assert again.status_code == 409
+    assert again.json()["code"] == "invalid_transition"
