@@ -306,7 +306,16 @@ def test_the_schema_documents_every_returns_endpoint(api):
         "/api/v1/returns/{number}/",
         *{
             f"/api/v1/returns/{{number}}/{name}/"
-            for name in ("authorize", "reject", "cancel", "tracking", "receive", "refund", "exchange")
+            for name in (
+                "authorize",
+                "reject",
+                "cancel",
+                "tracking",
+                "receive",
+                "refund",
+                "resend-refund",
+                "exchange",
+            )
         },
     }
     receive = schema["paths"]["/api/v1/returns/{number}/receive/"]["post"]
