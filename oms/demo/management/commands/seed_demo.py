@@ -5,6 +5,7 @@ from django.db import transaction
 import fulfillment.demo
 import inventory.demo
 import orders.demo
+import returns.demo
 from inventory.models import Location
 from oms.demo.seed import DEMO_USERS, seed_channels, seed_users
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
             Location.objects.get(code="wh-east").staff.add(*[u for u in users if u.username == "picker"])
             self.stdout.write(f"demo: {orders.demo.seed()}")
             self.stdout.write(f"demo: {fulfillment.demo.advance()}")
+            self.stdout.write(f"demo: {returns.demo.seed()}")
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/ with:"))
         for username, password, role, _ in DEMO_USERS:
             self.stdout.write(f"  {role:<17} login: {username:<8} password: {password}")
