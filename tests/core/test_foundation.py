@@ -141,3 +141,18 @@ def test_demo_logins_work_and_land_on_their_role_home(client):
         assert response.status_code == 200
         assert f'data-role="{role}"'.encode() in response.content
         client.post(reverse("logout"))
+
+
+def test_demo_shows_every_stage_and_its_books_balance():
+    from fulfillment.models import FulfillmentOrder
+    from orders.models import Order
+    from returns.models import ReturnAuthorization
+    from tests.fulfillment.invariants import assert_invariants
+
+    call_command("seed_demo", force=True, verbosity=0)
+    statuses = set(Order.objects.values_list("status", flat=True))
+    assert {"allocated", "on_hold", "shipped", "completed"} <= statuses
+    states = set(FulfillmentOrder.objects.values_list("state", flat=True))
+    assert {"pending", "picking", "packed", "shipped", "delivered", "ready_for_pickup"} <= states
+    assert set(ReturnAuthorization.objects.values_list("status", flat=True)) >= {"requested", "authorized"}
+    assert_invariants()
