@@ -101,3 +101,31 @@ def test_intake_with_sourcing_and_reservation_stays_within_a_fixed_query_budget(
     # intake (auth, idempotency, order, lines, event, outbox) + sourcing (locks, candidates,
     # rules, fulfillment order, lines, reservation, ledger) + allocation report + answer
     assert one <= 50, "\n".join(sql)
+
+
+def test_an_unpaid_order_past_its_limit_is_cancelled_and_its_stock_released(prepaid, skus):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from fulfillment.models import FulfillmentOrder
+    from orders.tasks import cancel_expired_unpaid_orders
+
+    from .factories import make_order
+
+    east = LocationFactory(code="wh-east", kind=Location.Kind.WAREHOUSE, can_pickup=False)
+    shirt = skus["TSHIRT-M"]
+    stock_receive(lines=[StockLine(shirt, east, 3)], actor=Actor.system("test"))
+    placed = (timezone.now() - timedelta(hours=prepaid.payment_due_hours + 1)).isoformat()
+    order = make_order(prepaid, external_id="UNPAID-1", payment_status="pending", placed_at=placed)
+    order = Order.objects.get(pk=order.pk)
+    assert (order.status, order.held_from) == ("on_hold", "allocated")  # waits for payment, stock held
+    assert reserved(shirt, east) == 2
+
+    assert cancel_expired_unpaid_orders.delay().get() == 1
+
+    order = Order.objects.get(pk=order.pk)
+    assert order.status == "cancelled"
+    assert reserved(shirt, east) == 0  # back on sale
+    assert set(FulfillmentOrder.objects.filter(order=order).values_list("state", flat=True)) == {"cancelled"}
+    assert_invariants()
