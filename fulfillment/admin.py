@@ -1,6 +1,8 @@
 from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 
+from oms.core.admin_base import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import FulfillmentOrder, FulfillmentOrderLine, RoutingRule, Shipment
 from .resources import RoutingRuleResource
 
@@ -41,17 +43,6 @@ class RoutingRuleAdmin(ImportExportModelAdmin):
     ]
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 class FulfillmentOrderLineInline(ReadOnlyInline):
     model = FulfillmentOrderLine
     fields = ["order_line", "sku", "quantity", "quantity_picked", "quantity_shipped", "quantity_cancelled"]
@@ -65,7 +56,7 @@ class ShipmentInline(ReadOnlyInline):
 
 
 @admin.register(FulfillmentOrder)
-class FulfillmentOrderAdmin(admin.ModelAdmin):
+class FulfillmentOrderAdmin(ReadOnlyAdmin):
     """Read-only: fulfillment work changes through the services (API, work queue)."""
 
     list_display = ["number", "order", "location", "kind", "state", "created_at", "shipped_at"]
@@ -75,18 +66,9 @@ class FulfillmentOrderAdmin(admin.ModelAdmin):
     inlines = [FulfillmentOrderLineInline, ShipmentInline]
     readonly_fields = [f.name for f in FulfillmentOrder._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Shipment)
-class ShipmentAdmin(admin.ModelAdmin):
+class ShipmentAdmin(ReadOnlyAdmin):
     list_display = [
         "id",
         "fulfillment_order",
@@ -99,12 +81,3 @@ class ShipmentAdmin(admin.ModelAdmin):
     search_fields = ["tracking_number", "fulfillment_order__number", "fulfillment_order__order__number"]
     list_select_related = ["fulfillment_order"]
     readonly_fields = [f.name for f in Shipment._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

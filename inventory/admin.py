@@ -5,6 +5,8 @@ from django.contrib import admin
 from import_export.admin import ExportMixin, ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
+from oms.core.admin_base import ReadOnlyAdmin
+
 from .models import Location, Reservation, Sku, StockLevel, StockMovement
 from .resources import LocationResource, SkuResource, StockLevelResource
 
@@ -46,7 +48,7 @@ class LocationAdmin(CsvXlsxAdmin):
 
 
 @admin.register(StockLevel)
-class StockLevelAdmin(CsvXlsxAdmin):
+class StockLevelAdmin(ReadOnlyAdmin, CsvXlsxAdmin):
     """Browse, export and import stock. An import counts each row through the ledger."""
 
     resource_classes = [StockLevelResource]
@@ -58,28 +60,8 @@ class StockLevelAdmin(CsvXlsxAdmin):
     readonly_fields = ["sku", "location", "on_hand", "reserved", "safety_stock", "updated_at"]
     show_full_result_count = False
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def has_import_permission(self, request):
         return request.user.has_perm("inventory.change_stocklevel")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(StockMovement)

@@ -10,23 +10,12 @@ from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
 from oms.core.actor import Actor
+from oms.core.admin_base import ReadOnlyInline
 from oms.core.errors import DomainError
 
 from . import services
 from .models import Hold, Order, OrderEvent, OrderLine
 from .resources import OrderExportResource, import_orders, load_dataset
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class LineInline(ReadOnlyInline):

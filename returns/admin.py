@@ -3,20 +3,10 @@
 from django.contrib import admin
 
 from oms.core.actor import Actor
+from oms.core.admin_base import ReadOnlyAdmin, ReadOnlyInline
 
 from . import services
 from .models import Refund, RefundLine, ReturnAuthorization, ReturnLine, ReturnReceipt
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class ReturnLineInline(ReadOnlyInline):
@@ -49,17 +39,6 @@ class RefundInline(ReadOnlyInline):
         "failure_reason",
     ]
     readonly_fields = fields
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ReturnAuthorization)

@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 
+from .admin_base import ReadOnlyAdmin
 from .models import Channel, OutboxEvent
 
 
@@ -41,7 +42,7 @@ class ChannelAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutboxEvent)
-class OutboxEventAdmin(admin.ModelAdmin):
+class OutboxEventAdmin(ReadOnlyAdmin):
     """What was (or will be) told to other systems; read-only."""
 
     list_display = ("id", "topic", "aggregate_type", "aggregate_id", "status", "attempts", "created_at")
@@ -49,12 +50,3 @@ class OutboxEventAdmin(admin.ModelAdmin):
     search_fields = ("=aggregate_id", "topic")
     date_hierarchy = "created_at"
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
