@@ -19,9 +19,7 @@ def test_every_registered_model_lists_and_shows_a_row(admin_client, admin_user):
     checked = []
     for model, model_admin in admin.site._registry.items():
         meta = model._meta
-        if not model_admin.has_view_or_change_permission(
-            type("R", (), {"user": admin_user})()
-        ):
+        if not model_admin.has_view_or_change_permission(type("R", (), {"user": admin_user})()):
             continue
         changelist = reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
         response = admin_client.get(changelist)

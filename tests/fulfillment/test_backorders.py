@@ -1,11 +1,9 @@
 """Backorders: stock_received re-sources waiting orders, oldest first, without racing."""
 
-import threading
 from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from fulfillment import receivers, services
@@ -13,6 +11,7 @@ from inventory.models import StockLevel
 from inventory.signals import stock_received
 from orders import services as order_services
 from orders.models import OrderEvent
+from tests.concurrency import run_together
 
 from .factories import ACTOR, LocationFactory, SkuFactory, accept, fresh, make_order, receive
 from .invariants import assert_invariants
@@ -78,24 +77,8 @@ def test_two_concurrent_runs_never_double_allocate():
     orders = waiting_orders(sku, 6)
     with no_backorder_task():
         receive(sku, east, 3)
-    barrier = threading.Barrier(2)
-    results, errors = [], []
-
-    def run():
-        try:
-            barrier.wait()
-            results.append(services.backorders_reallocate(sku_ids=[sku.pk], actor=ACTOR))
-        except Exception as error:  # reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
+    results = run_together(lambda _: services.backorders_reallocate(sku_ids=[sku.pk], actor=ACTOR), 2)
+    assert not [result for result in results if isinstance(result, Exception)], results
     filled = [order_id for result in results for order_id in result]
     assert sorted(filled) == sorted(o.pk for o in orders[:3])  # the three oldest, once each
     level = StockLevel.objects.get(sku=sku, location=east)

@@ -4,43 +4,19 @@ Real threads, each with its own database connection, released together by a barr
 """
 
 import random
-import threading
 
 import pytest
-from django.db import connection
 
 from inventory import services
 from inventory.errors import InsufficientStock, InventoryError
 from inventory.models import Reservation, StockLevel
 from inventory.services import ReservationRequest, StockLine
+from tests.concurrency import run_together
 
 from .factories import ACTOR, HolderFactory, LocationFactory, SkuFactory, receive
 from .invariants import assert_stock_invariants
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_together(work, count: int) -> list:
-    """Run work(index) in `count` threads started at once; return each result or exception."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def target(index):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = work(index)
-        except Exception as exc:  # the test inspects what each worker met
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a worker hung"
-    return results
 
 
 @pytest.mark.parametrize("workers", [16, 24])

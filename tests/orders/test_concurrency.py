@@ -1,15 +1,13 @@
 """Concurrent replays of one order create exactly one (PostgreSQL, real threads)."""
 
-import threading
-
 import pytest
 from django.contrib.auth.models import User
-from django.db import connection
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from oms.core.models import IdempotencyRecord, OutboxEvent
 from orders.models import Order, OrderEvent
+from tests.concurrency import run_together
 
 from .factories import ChannelFactory, SkuFactory, order_payload
 
@@ -18,28 +16,16 @@ THREADS = 16
 
 def _race(headers_for) -> list[tuple[int, dict]]:
     token = Token.objects.get().key
-    barrier = threading.Barrier(THREADS)
-    results, errors = [], []
 
     def post(index):
-        try:
-            client = APIClient()
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-            barrier.wait(timeout=30)
-            response = client.post("/api/v1/orders/", order_payload(), format="json", **headers_for(index))
-            results.append((response.status_code, response.json()))
-        except Exception as exc:  # surfaced below
-            errors.append(exc)
-        finally:
-            connection.close()
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        response = client.post("/api/v1/orders/", order_payload(), format="json", **headers_for(index))
+        return response.status_code, response.json()
 
-    threads = [threading.Thread(target=post, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = run_together(post, THREADS, timeout=60)
+    errors = [result for result in results if isinstance(result, Exception)]
     assert not errors, errors
-    assert len(results) == THREADS
     return results
 
 

@@ -1,41 +1,17 @@
 """Racing returns on PostgreSQL: the same shipped units are never returned twice, and two
 receipts of the same RMA never receive more than was authorized."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from oms.core.errors import DomainError
 from returns import services
 from returns.models import ReturnLine
+from tests.concurrency import run_together
 from tests.inventory.invariants import assert_stock_invariants
 
 from .factories import ACTOR, LocationFactory, SkuFactory, authorized, fresh, shipped_order
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_together(work, count: int) -> list:
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def target(index):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = work(index)
-        except Exception as exc:  # the test inspects what each worker met
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a worker hung"
-    return results
 
 
 def test_racing_requests_for_the_same_units_create_one_return():
