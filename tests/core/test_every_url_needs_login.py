@@ -50,3 +50,16 @@ def test_anonymous_visitors_get_a_login_redirect_or_401_everywhere(client):
             pytest.fail(f"{path}: an anonymous API call must be refused before any lookup")
         checked += 1
     assert checked > 60
+
+
+def test_a_signed_in_user_without_a_role_gets_nothing(client, no_role_user):
+    client.force_login(no_role_user)
+    checked = 0
+    for route in concrete_paths(get_resolver().url_patterns):
+        path = fill(route)
+        if path is None or route in PUBLIC or path.startswith("/static/"):
+            continue
+        response = client.get(path)
+        assert response.status_code != 200, path
+        checked += 1
+    assert checked > 60

@@ -28,3 +28,13 @@ class HasRole(BasePermission):
         if not user or not user.is_authenticated:
             return False
         return bool(user_roles(user) & required_roles(request, view))
+
+
+class HasAnyRole(BasePermission):
+    """Any staff role or a channel: for what every user of the API may read (its schema)."""
+
+    message = "Your account has no OMS role."
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and user_roles(user))
