@@ -1,14 +1,14 @@
 from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 
-from oms.core.admin_base import ReadOnlyAdmin, ReadOnlyInline
+from oms.core.admin_base import ImportProgressMixin, ReadOnlyAdmin, ReadOnlyInline
 
 from .models import FulfillmentOrder, FulfillmentOrderLine, RoutingRule, Shipment
 from .resources import RoutingRuleResource
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(ImportExportModelAdmin):
+class RoutingRuleAdmin(ImportProgressMixin, ImportExportModelAdmin):
     """Rules are tried in position order; the first whose conditions all match wins."""
 
     resource_classes = [RoutingRuleResource]

@@ -5,7 +5,7 @@ from django.contrib import admin
 from import_export.admin import ExportMixin, ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
-from oms.core.admin_base import ReadOnlyAdmin
+from oms.core.admin_base import ImportProgressMixin, ReadOnlyAdmin
 
 from .models import Location, Reservation, Sku, StockLevel, StockMovement
 from .resources import LocationResource, SkuResource, StockLevelResource
@@ -13,7 +13,7 @@ from .resources import LocationResource, SkuResource, StockLevelResource
 FORMATS = [CSV, XLSX]
 
 
-class CsvXlsxAdmin(ImportExportModelAdmin):
+class CsvXlsxAdmin(ImportProgressMixin, ImportExportModelAdmin):
     import_formats = FORMATS
     export_formats = FORMATS
 

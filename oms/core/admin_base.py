@@ -27,3 +27,9 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class ImportProgressMixin:
+    """Import pages that tell the admin the file is being worked on, with a running count."""
+
+    import_template_name = "admin/oms_import.html"
