@@ -4,89 +4,40 @@ shipped quantities reported through orders.services."""
 
 from decimal import Decimal
 
-import factory
-from django.utils import timezone
-
 from inventory import services as inventory
 from inventory.models import Location, Sku
 from oms.core.actor import Actor
-from oms.core.models import Channel
 from oms.core.money import quantize
 from orders import services as order_services
 from orders.models import Order, OrderLine
 from returns import services
+from tests.fulfillment.factories import (
+    ChannelFactory,
+    LocationFactory,
+    OrderFactory,
+    OrderLineFactory,
+    SkuFactory,
+    fresh,
+)
 
 ACTOR = Actor.system("tests")
-
-
-class ChannelFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Channel
-        django_get_or_create = ("code",)
-
-    code = factory.Sequence(lambda n: f"shop{n}")
-    name = factory.LazyAttribute(lambda o: o.code.title())
-    kind = Channel.Kind.WEB_SHOP
-
-
-class LocationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Location
-        django_get_or_create = ("code",)
-
-    code = factory.Sequence(lambda n: f"wh-{n}")
-    name = factory.LazyAttribute(lambda o: o.code)
-    kind = Location.Kind.WAREHOUSE
-    country_code = "US"
-    latitude = Decimal("40.000000")
-    longitude = Decimal("-75.000000")
-
-
-class SkuFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Sku
-        django_get_or_create = ("code",)
-
-    code = factory.Sequence(lambda n: f"RET-{n:04d}")
-    name = factory.LazyAttribute(lambda o: f"Product {o.code}")
-
-
-class OrderFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Order
-
-    number = factory.Sequence(lambda n: f"OMS-T{n:05d}")
-    channel = factory.SubFactory(ChannelFactory, code="web")
-    external_id = factory.LazyAttribute(lambda o: f"ext-{o.number}")
-    placed_at = factory.LazyFunction(timezone.now)
-    currency = "USD"
-    customer_email = "pat@example.com"
-    customer_name = "Pat Doe"
-    ship_name = "Pat Doe"
-    ship_line1 = "1 Main St"
-    ship_city = "Philadelphia"
-    ship_region = "PA"
-    ship_postal_code = "19103"
-    ship_country_code = "US"
-    ship_latitude = Decimal("39.952600")
-    ship_longitude = Decimal("-75.165200")
-
-
-class OrderLineFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = OrderLine
-
-    order = factory.SubFactory(OrderFactory)
-    line_number = factory.Sequence(lambda n: n + 1)
-    sku = factory.SubFactory(SkuFactory)
-    sku_code = factory.LazyAttribute(lambda o: o.sku.code if o.sku else "UNKNOWN")
-    quantity = 1
-    unit_price = Decimal("10.00")
-
-
-def fresh(obj):
-    """Re-read a row from the database."""
-    return type(obj).objects.get(pk=obj.pk)
+# The catalog and order factories are fulfillment's (returns sits on top of it).
+__all__ = [
+    "ACTOR",
+    "ChannelFactory",
+    "LocationFactory",
+    "OrderFactory",
+    "OrderLineFactory",
+    "SkuFactory",
+    "authorized",
+    "fresh",
+    "make_order",
+    "receive",
+    "receive_return",
+    "request",
+    "ship",
+    "shipped_order",
+]
 
 
 def receive(sku: Sku, location: Location, quantity: int) -> None:
