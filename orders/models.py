@@ -11,6 +11,18 @@ from oms.core.money import MoneyField
 #: Statuses an order can be held from and return to.
 PROGRESS_STATUSES = ("new", "allocated", "backordered", "partially_shipped")
 OPEN_STATUSES = (*PROGRESS_STATUSES, "on_hold")
+#: The shipping address as the API and intake name its fields -> the Order's columns.
+SHIPPING_ADDRESS_COLUMNS = {
+    "name": "ship_name",
+    "line1": "ship_line1",
+    "line2": "ship_line2",
+    "city": "ship_city",
+    "region": "ship_region",
+    "postal_code": "ship_postal_code",
+    "country_code": "ship_country_code",
+    "latitude": "ship_latitude",
+    "longitude": "ship_longitude",
+}
 
 
 class Order(FSMModelMixin, TimeStampedModel):
@@ -122,6 +134,10 @@ class Order(FSMModelMixin, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def shipping_address(self) -> dict:
+        return {field: getattr(self, column) for field, column in SHIPPING_ADDRESS_COLUMNS.items()}
 
     @property
     def progress_status(self) -> str:

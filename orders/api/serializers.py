@@ -271,15 +271,8 @@ class OrderDetailSerializer(serializers.Serializer):
                 "phone": order.customer_phone,
             },
             "shipping_address": {
-                "name": order.ship_name,
-                "line1": order.ship_line1,
-                "line2": order.ship_line2,
-                "city": order.ship_city,
-                "region": order.ship_region,
-                "postal_code": order.ship_postal_code,
-                "country_code": order.ship_country_code,
-                "latitude": str(order.ship_latitude) if order.ship_latitude is not None else None,
-                "longitude": str(order.ship_longitude) if order.ship_longitude is not None else None,
+                field: str(value) if field in ("latitude", "longitude") and value is not None else value
+                for field, value in order.shipping_address.items()
             },
             "billing_address": order.billing_address,
             "delivery": {

@@ -11,7 +11,7 @@ from oms.core.actor import Actor
 from oms.core.money import ZERO, quantize
 
 from ..errors import OrderConflict, OrderError, OrderErrorCode
-from ..models import Order, OrderLine
+from ..models import SHIPPING_ADDRESS_COLUMNS, Order, OrderLine
 from ..signals import order_edited
 from .cancellation import check_cancellable, free_units, settle_after_cancellation
 from .intake import address_problem, compute_totals, normalize_address
@@ -20,21 +20,6 @@ from .timeline import timeline_event, timeline_write
 
 Status = Order.Status
 EDITABLE = (Status.NEW, Status.ON_HOLD, Status.ALLOCATED, Status.BACKORDERED, Status.PARTIALLY_SHIPPED)
-ADDRESS_COLUMNS = {
-    "name": "ship_name",
-    "line1": "ship_line1",
-    "line2": "ship_line2",
-    "city": "ship_city",
-    "region": "ship_region",
-    "postal_code": "ship_postal_code",
-    "country_code": "ship_country_code",
-    "latitude": "ship_latitude",
-    "longitude": "ship_longitude",
-}
-
-
-def shipping_address(order: Order) -> dict:
-    return {field: getattr(order, column) for field, column in ADDRESS_COLUMNS.items()}
 
 
 def _jsonable(value):
@@ -77,8 +62,8 @@ def order_edit_address(
         problem = address_problem(new, order.customer_name)
         if problem:
             raise OrderError(OrderErrorCode.NOTHING_TO_CHANGE, problem)
-        old = shipping_address(order)
-        for field, column in ADDRESS_COLUMNS.items():
+        old = order.shipping_address
+        for field, column in SHIPPING_ADDRESS_COLUMNS.items():
             if _jsonable(old[field]) != _jsonable(new[field]):
                 changes[field] = {"before": _jsonable(old[field]), "after": _jsonable(new[field])}
                 setattr(order, column, new[field])

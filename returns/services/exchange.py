@@ -76,17 +76,7 @@ def _intake_data(rma: ReturnAuthorization, order: Order, lines: list[dict], paid
             "name": order.customer_name,
             "phone": order.customer_phone,
         },
-        "shipping_address": {
-            "name": order.ship_name,
-            "line1": order.ship_line1,
-            "line2": order.ship_line2,
-            "city": order.ship_city,
-            "region": order.ship_region,
-            "postal_code": order.ship_postal_code,
-            "country_code": order.ship_country_code,
-            "latitude": order.ship_latitude,
-            "longitude": order.ship_longitude,
-        },
+        "shipping_address": order.shipping_address,
         "billing_address": order.billing_address or None,
         "delivery": {
             "method": order.delivery_method,
