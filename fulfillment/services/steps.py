@@ -255,6 +255,12 @@ def fulfillment_mark_delivered(*, fo: FulfillmentOrder, actor: Actor) -> Fulfill
     require_transition(fo, fo.deliver, "mark it delivered")
     fo.deliver()
     save_fo(fo, "delivered_at")
+    _record_delivered(order, fo, actor)
+    return fo
+
+
+def _record_delivered(order: Order, fo: FulfillmentOrder, actor: Actor, **details) -> None:
+    """The FO's packages reached the customer: stamp its shipments and tell the order."""
     Shipment.objects.filter(fulfillment_order=fo, delivered_at__isnull=True).update(
         delivered_at=fo.delivered_at
     )
@@ -262,9 +268,8 @@ def fulfillment_mark_delivered(*, fo: FulfillmentOrder, actor: Actor) -> Fulfill
         order=order,
         actor=actor,
         all_delivered=_all_delivered(order),
-        payload={"fulfillment_order": fo.number, "location": fo.location.code},
+        payload={"fulfillment_order": fo.number, "location": fo.location.code, **details},
     )
-    return fo
 
 
 @transaction.atomic
@@ -301,15 +306,7 @@ def fulfillment_collect(*, fo: FulfillmentOrder, collected_by: str, actor: Actor
     fo.collect()
     fo.collected_by = collected_by[:200]
     save_fo(fo, "delivered_at", "collected_by")
-    Shipment.objects.filter(fulfillment_order=fo, delivered_at__isnull=True).update(
-        delivered_at=fo.delivered_at
-    )
-    order_services.order_record_delivery(
-        order=order,
-        actor=actor,
-        all_delivered=_all_delivered(order),
-        payload={"fulfillment_order": fo.number, "location": fo.location.code, "collected_by": collected_by},
-    )
+    _record_delivered(order, fo, actor, collected_by=collected_by)
     return fo
 
 
