@@ -170,16 +170,13 @@ class StockLevelViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.stock_levels()
 
 
-class StockMovementFilter(django_filters.FilterSet):
-    sku = django_filters.CharFilter(method="filter_sku", help_text="SKU code.")
-    location = django_filters.CharFilter(field_name="location__code", help_text="Location code.")
+class StockMovementFilter(StockLevelFilter):
+    """The stock-level filters (SKU, location) plus kind, dates and reference."""
+
     kind = django_filters.ChoiceFilter(choices=StockMovement.Kind.choices)
     created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
     reference = django_filters.CharFilter()
-
-    def filter_sku(self, queryset, name, value):
-        return queryset.filter(sku__code=normalize_code(value))
 
 
 @extend_schema_view(
