@@ -17,6 +17,7 @@ class FulfillmentErrorCode(StrEnum):
     ALREADY_SHIPPED = "already_shipped"
     REASON_REQUIRED = "reason_required"
     FIELD_REQUIRED = "field_required"
+    WORK_IN_PROGRESS = "work_in_progress"
 
 
 class FulfillmentError(DomainError):

@@ -1,5 +1,12 @@
 """Where fulfillment reacts to the orders and inventory apps (design section 6).
-Connected once from FulfillmentConfig.ready()."""
+Connected once from FulfillmentConfig.ready().
+
+An accepted or released order is sourced after its transaction has committed (in process
+without a broker, by a Celery task with one), so that sourcing can never refuse or roll back
+what the orders app recorded. Cancels and edits are handled inside their transaction, on
+the stock the orders service locked first (`locked`), because they must be refused when the
+units are already on their way.
+"""
 
 from django.db import transaction
 from django.dispatch import receiver
@@ -13,26 +20,36 @@ from . import services
 ACTOR = Actor.system("fulfillment")
 
 
+def _source_after_commit(order_id: int, reason: str) -> None:
+    from .tasks import source_order
+
+    transaction.on_commit(lambda: source_order.delay(order_id, reason))
+
+
 @receiver(order_accepted, dispatch_uid="fulfillment.order_accepted")
 def on_order_accepted(sender, order, **kwargs):
-    services.fulfillment_source_order(order=order, actor=ACTOR, reason="Order accepted")
+    _source_after_commit(order.pk, "Order accepted")
 
 
 @receiver(order_released, dispatch_uid="fulfillment.order_released")
 def on_order_released(sender, order, **kwargs):
-    services.fulfillment_source_order(order=order, actor=ACTOR, reason="Hold released")
+    _source_after_commit(order.pk, "Hold released")
 
 
 @receiver(order_edited, dispatch_uid="fulfillment.order_edited")
-def on_order_edited(sender, order, line_ids=(), address_changed=False, **kwargs):
+def on_order_edited(sender, order, line_ids=(), address_changed=False, locked=None, **kwargs):
     services.fulfillment_order_edited(
-        order=order, line_ids=list(line_ids or []), address_changed=bool(address_changed), actor=ACTOR
+        order=order,
+        line_ids=list(line_ids or []),
+        address_changed=bool(address_changed),
+        actor=ACTOR,
+        locked=locked,
     )
 
 
 @receiver(order_lines_cancelled, dispatch_uid="fulfillment.order_lines_cancelled")
-def on_order_lines_cancelled(sender, order, quantities, **kwargs):
-    services.fulfillment_cancel_quantities(order=order, quantities=quantities, actor=ACTOR)
+def on_order_lines_cancelled(sender, order, quantities, locked=None, **kwargs):
+    services.fulfillment_cancel_quantities(order=order, quantities=quantities, actor=ACTOR, locked=locked)
 
 
 @receiver(stock_received, dispatch_uid="fulfillment.stock_received")

@@ -36,6 +36,16 @@ def order_detail_queryset() -> QuerySet[Order]:
     )
 
 
+def order_as_written(order: Order) -> Order:
+    """A new order from intake with the rows it wrote (`order.written`) in place of the
+    detail prefetches: shown without reading anything back."""
+    for name, rows in order.written.items():
+        cached = getattr(Order, name).rel.related_model.objects.all()
+        cached._result_cache, cached._prefetch_done = list(rows), True
+        order._prefetched_objects_cache = {**getattr(order, "_prefetched_objects_cache", {}), name: cached}
+    return order
+
+
 FIELD_PREFIX_RE = re.compile(r"^(number|ext|email|phone|name|sku):\s*(.+)$", re.IGNORECASE)
 
 

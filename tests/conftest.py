@@ -99,3 +99,57 @@ def api(admin_user):
 @pytest.fixture
 def anon_api():
     return APIClient()
+
+
+def _only_test_transactions(connection) -> bool:
+    """Inside the test case's own wrapping transaction(s) and nothing else: where production
+    code would be outside any transaction (autocommit)."""
+    return connection.in_atomic_block and all(block._from_testcase for block in connection.atomic_blocks)
+
+
+@pytest.fixture(autouse=True)
+def _commits_like_production(request, monkeypatch):
+    """A test case runs inside a transaction that is rolled back at its end, so Django never
+    runs `transaction.on_commit` callbacks there. Production code leans on them (sourcing after
+    intake commits, Celery work), so emulate commits: an atomic block that would be outermost in
+    production runs its callbacks when it exits cleanly, and `on_commit` outside any such block
+    runs at once, as under autocommit. `@pytest.mark.defer_on_commit` keeps Django's behaviour
+    (for tests that capture the callbacks themselves)."""
+    if "defer_on_commit" in request.keywords:
+        return
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.transaction import Atomic, get_connection
+
+    original_exit, original_on_commit = Atomic.__exit__, BaseDatabaseWrapper.on_commit
+
+    def exit_and_commit(self, exc_type, exc_value, traceback):
+        connection = get_connection(self.using)
+        outermost = not self._from_testcase and all(
+            block._from_testcase for block in connection.atomic_blocks[:-1]
+        )
+        result = original_exit(self, exc_type, exc_value, traceback)
+        if outermost and exc_type is None and _only_test_transactions(connection):
+            callbacks, connection.run_on_commit = connection.run_on_commit, []
+            for _savepoints, callback, robust in callbacks:
+                original_on_commit_now(callback, robust)
+        return result
+
+    def original_on_commit_now(callback, robust):
+        if robust:
+            try:
+                callback()
+            except Exception:  # as Django does for robust callbacks: logged, not raised
+                import logging
+
+                logging.getLogger("django.db.backends.base").exception("on_commit callback failed")
+        else:
+            callback()
+
+    def on_commit(self, func, robust=False):
+        if _only_test_transactions(self):
+            original_on_commit_now(func, robust)
+        else:
+            original_on_commit(self, func, robust)
+
+    monkeypatch.setattr(Atomic, "__exit__", exit_and_commit)
+    monkeypatch.setattr(BaseDatabaseWrapper, "on_commit", on_commit)

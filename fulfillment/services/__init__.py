@@ -8,7 +8,7 @@ from .changes import (
     fulfillment_reject,
     fulfillment_reroute,
 )
-from .sourcing import fulfillment_source_order
+from .sourcing import fulfillment_source_after_commit, fulfillment_source_order
 from .steps import (
     fulfillment_collect,
     fulfillment_confirm_pick,
@@ -34,6 +34,7 @@ __all__ = [
     "fulfillment_reroute",
     "fulfillment_send_to_vendor",
     "fulfillment_ship",
+    "fulfillment_source_after_commit",
     "fulfillment_source_order",
     "fulfillment_start_picking",
 ]

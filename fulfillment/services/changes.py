@@ -3,41 +3,46 @@
 import logging
 from collections import defaultdict
 
-from django.db import connection, transaction
 from django.db.models import F, Q
 
 from inventory.errors import InsufficientStock
 from inventory.models import Location
-from inventory.services import stock_lock_for_allocation, stock_release
+from inventory.services import LockedStock, Take, stock_lock, stock_release
 from oms.core.actor import Actor
+from oms.core.transactions import transactional
 from orders import services as order_services
 from orders.models import Order, OrderLine
 
 from ..errors import FulfillmentConflict, FulfillmentError, FulfillmentErrorCode
 from ..models import FulfillmentOrder, FulfillmentOrderLine
-from .common import lock_fulfillment_order, locked_lines, require_reason, save_lines, settle
+from .common import require_reason, save_lines, settle
+from .locks import Stock, for_update, lock_work, order_sku_ids
 from .sourcing import assign, fulfillment_source_order, take_back
 
 logger = logging.getLogger(__name__)
 State = FulfillmentOrder.State
 
 
-@transaction.atomic
+@transactional
 def fulfillment_reject(*, fo: FulfillmentOrder, reason: str, actor: Actor):
     """The location cannot fill this work: release all of it, cancel the FO and source the
     order again without that location. Returns the new plan."""
     reason = require_reason(reason)
-    order, fo = lock_fulfillment_order(fo)
+    work = lock_work(fo, Stock.ORDER)
+    order, fo, lines = work.order, work.fo, work.lines
     if fo.state not in (State.PENDING, State.PICKING, State.SENT_TO_VENDOR):
         raise FulfillmentConflict(
             FulfillmentErrorCode.INVALID_TRANSITION,
             f"Fulfillment order {fo.number} is {fo.get_state_display().lower()}; too late to reject.",
         )
-    lines = locked_lines(fo)
     if any(line.quantity_shipped for line in lines):
         raise FulfillmentConflict(FulfillmentErrorCode.ALREADY_SHIPPED, f"{fo.number} has shipped units.")
     freed = take_back(
-        [(line, line.quantity_open) for line in lines], actor, reason="rejected", reference=fo.number
+        [(line, line.quantity_open) for line in lines],
+        actor,
+        reason="rejected",
+        reference=fo.number,
+        locked=work.locked,
     )
     save_lines(lines)
     settle(fo, lines, f"rejected: {reason}")
@@ -56,17 +61,19 @@ def fulfillment_reject(*, fo: FulfillmentOrder, reason: str, actor: Actor):
         reason=f"Re-sourcing after {message}",
         exclude_location_ids=[fo.location_id],
         exclude_reason="rejected the work",
+        locked=work.locked,
     )
 
 
-@transaction.atomic
+@transactional
 def fulfillment_reroute(
     *, fo: FulfillmentOrder, to_location: Location, reason: str, actor: Actor
 ) -> FulfillmentOrder:
     """Customer service moves the FO's open, not yet picked units to another location.
     Refused with InsufficientStock when the target cannot hold them. Returns the target FO."""
     reason = require_reason(reason)
-    order, fo = lock_fulfillment_order(fo)
+    work = lock_work(fo, Stock.OWN, extra_location_ids=[to_location.pk])
+    order, fo, lines = work.order, work.fo, work.lines
     if fo.state not in (State.PENDING, State.PICKING):
         raise FulfillmentConflict(
             FulfillmentErrorCode.INVALID_TRANSITION,
@@ -86,17 +93,22 @@ def fulfillment_reroute(
         raise FulfillmentError(
             FulfillmentErrorCode.LOCATION_UNAVAILABLE, f"{to_location.code} cannot ship orders."
         )
-    lines = locked_lines(fo)
     moving = [(line, line.quantity_unpicked) for line in lines if line.quantity_unpicked > 0]
     if not moving:
         raise FulfillmentConflict(
             FulfillmentErrorCode.NOTHING_TO_MOVE, f"{fo.number} has nothing left to move."
         )
-    stock_lock_for_allocation(sku_ids={line.sku_id for line, _ in moving})
-    take_back(moving, actor, reason=f"re-routed to {to_location.code}", reference=fo.number)
+    take_back(
+        moving, actor, reason=f"re-routed to {to_location.code}", reference=fo.number, locked=work.locked
+    )
     save_lines(lines)
     try:
-        targets = assign(order, [(to_location, line.order_line, units) for line, units in moving], actor)
+        targets = assign(
+            order,
+            [(to_location, line.order_line, units) for line, units in moving],
+            actor,
+            locked=work.locked,
+        )
     except InsufficientStock as error:
         error.message = f"{to_location.code} does not have the stock to take over {fo.number}."
         error.args = (error.message,)
@@ -122,7 +134,7 @@ def fulfillment_reroute(
 
 def _open_work(order: Order, line_ids, states) -> list[FulfillmentOrderLine]:
     return list(
-        FulfillmentOrderLine.objects.select_for_update()
+        for_update(FulfillmentOrderLine.objects)
         .filter(
             order_line_id__in=line_ids, fulfillment_order__order=order, fulfillment_order__state__in=states
         )
@@ -138,12 +150,15 @@ def _settle_all(lines: list[FulfillmentOrderLine], reason: str) -> None:
         settle(fo, list(FulfillmentOrderLine.objects.filter(fulfillment_order_id=fo_id)), reason)
 
 
-@transaction.atomic
+@transactional
 def fulfillment_cancel_quantities(
-    *, order: Order, quantities: dict[int, int], actor: Actor
+    *, order: Order, quantities: dict[int, int], actor: Actor, locked: LockedStock | None = None
 ) -> dict[int, int]:
     """Units of order lines are being cancelled: free them from open, unshipped work (newest
-    first), releasing their reservations. Units still unallocated need no freeing."""
+    first), releasing their reservations in one batch. Units still unallocated need no freeing.
+    The caller (orders' cancel or edit) locked the order's stock first and passes it."""
+    if locked is None:
+        locked = stock_lock(sku_ids=order_sku_ids(order.pk))
     order = order_services.lock_order(order)
     order_lines = {line.pk: line for line in OrderLine.objects.filter(order=order, pk__in=list(quantities))}
     work = _open_work(order, list(order_lines), FulfillmentOrder.OPEN_STATES)
@@ -151,6 +166,7 @@ def fulfillment_cancel_quantities(
     for fo_line in work:
         by_line[fo_line.order_line_id].append(fo_line)
     freed: dict[int, int] = {}
+    takes = []
     for line_id, units in quantities.items():
         line = order_lines.get(int(line_id))
         if line is None:
@@ -160,9 +176,7 @@ def fulfillment_cancel_quantities(
             if need == 0:
                 break
             take = min(need, fo_line.quantity_open)
-            stock_release(
-                holders=[fo_line], quantity=take, actor=actor, reason="cancelled", reference=order.number
-            )
+            takes.append(Take(fo_line, take))
             fo_line.quantity_cancelled += take
             fo_line.quantity_picked = min(
                 fo_line.quantity_picked, fo_line.quantity - fo_line.quantity_cancelled
@@ -175,6 +189,8 @@ def fulfillment_cancel_quantities(
                 f"Line {line.line_number}: {need} of the units to cancel have already shipped.",
                 details={"line_id": line.pk, "units": need},
             )
+    if takes:
+        stock_release(takes=takes, actor=actor, reason="cancelled", reference=order.number, locked=locked)
     save_lines(work)
     _settle_all(work, "cancelled by the customer")
     if freed:
@@ -187,22 +203,29 @@ def fulfillment_cancel_quantities(
     return freed
 
 
-@transaction.atomic
-def fulfillment_order_edited(*, order: Order, line_ids, address_changed: bool, actor: Actor):
+@transactional
+def fulfillment_order_edited(
+    *, order: Order, line_ids, address_changed: bool, actor: Actor, locked: LockedStock | None = None
+):
     """Lines (or the address) changed: release the changed lines' pending work (all pending
-    work when the address changed) and source again."""
+    work when the address changed) and source again. The caller (orders' edit) locked the
+    order's stock, new SKUs included, first and passes it."""
+    if locked is None:
+        locked = stock_lock(sku_ids=order_sku_ids(order.pk))
     order = order_services.lock_order(order)
+    _refuse_sku_change_in_progress(order, line_ids)
     condition = Q() if address_changed else Q(order_line_id__in=list(line_ids))
     work = list(
-        FulfillmentOrderLine.objects.select_for_update()
+        for_update(FulfillmentOrderLine.objects)
         .filter(condition, fulfillment_order__order=order, fulfillment_order__state=State.PENDING)
         .filter(quantity__gt=F("quantity_shipped") + F("quantity_cancelled"))
         .select_related("fulfillment_order__location", "sku")
         .order_by("pk")
     )
     if work:
-        stock_lock_for_allocation(sku_ids={line.sku_id for line in work})
-        freed = take_back([(line, line.quantity_open) for line in work], actor, reason="order edited")
+        freed = take_back(
+            [(line, line.quantity_open) for line in work], actor, reason="order edited", locked=locked
+        )
         save_lines(work)
         _settle_all(work, "order edited")
         order_services.order_record_deallocation(
@@ -211,7 +234,28 @@ def fulfillment_order_edited(*, order: Order, line_ids, address_changed: bool, a
             actor=actor,
             reason="Order edited: pending work of the changed lines was released.",
         )
-    return fulfillment_source_order(order=order, actor=actor, reason="Sourcing after an edit")
+    return fulfillment_source_order(order=order, actor=actor, reason="Sourcing after an edit", locked=locked)
+
+
+def _refuse_sku_change_in_progress(order: Order, line_ids) -> None:
+    """A line whose SKU changed while its units are being picked or packed: the warehouse has
+    the old item in hand, so the edit waits (or the work is re-routed or rejected first)."""
+    busy = (
+        FulfillmentOrderLine.objects.filter(order_line_id__in=list(line_ids), fulfillment_order__order=order)
+        .exclude(fulfillment_order__state__in=(State.PENDING, *FulfillmentOrder.DONE_STATES, State.SHIPPED))
+        .filter(quantity__gt=F("quantity_shipped") + F("quantity_cancelled"))
+        .exclude(sku_id=F("order_line__sku_id"))
+        .select_related("fulfillment_order__location", "order_line")
+        .first()
+    )
+    if busy is not None:
+        fo = busy.fulfillment_order
+        raise FulfillmentConflict(
+            FulfillmentErrorCode.WORK_IN_PROGRESS,
+            f"Line {busy.order_line.line_number} is {fo.get_state_display().lower()} at {fo.location.code} "
+            f"({fo.number}); its SKU cannot change until that work is re-routed or rejected.",
+            details={"fulfillment_order": fo.number},
+        )
 
 
 def backordered_order_ids(sku_ids) -> list[int]:
@@ -235,19 +279,19 @@ def backorders_reallocate(*, sku_ids, actor: Actor | None = None) -> list[int]:
     another run is sourcing right now (row locked) is skipped: that run fills it. Returns the
     ids of the orders that got stock."""
     actor = actor or Actor.system("backorders")
-    filled = []
-    skip_locked = connection.features.has_select_for_update_skip_locked
-    for order_id in backordered_order_ids(sku_ids):
-        with transaction.atomic():
-            query = Order.objects.select_for_update(skip_locked=skip_locked).filter(pk=order_id)
-            order = query.first()
-            if order is None:
-                continue
-            plan = fulfillment_source_order(
-                order=order, actor=actor, reason="Stock arrived for a backorder", record_empty=False
-            )
-            if plan is not None and plan.allocations:
-                filled.append(order_id)
+    filled = [order_id for order_id in backordered_order_ids(sku_ids) if _fill_backorder(order_id, actor)]
     if filled:
         logger.info("backorders: stock allocated to %d orders", len(filled))
     return filled
+
+
+@transactional
+def _fill_backorder(order_id: int, actor: Actor) -> bool:
+    locked = stock_lock(sku_ids=order_sku_ids(order_id))
+    order = order_services.lock_order_if_free(order_id)
+    if order is None:
+        return False
+    plan = fulfillment_source_order(
+        order=order, actor=actor, reason="Stock arrived for a backorder", record_empty=False, locked=locked
+    )
+    return plan is not None and bool(plan.allocations)

@@ -1,8 +1,5 @@
-"""Helpers every fulfillment service shares: locking, refusals, settling a finished FO.
-
-Lock order in every fulfillment transaction: the order row (orders.services.lock_order),
-then its fulfillment orders, then stock levels (inventory.services), then reservations.
-"""
+"""Helpers every fulfillment service shares: refusals, saving, settling a finished FO.
+Locks are taken in locks.py, in the one lock order of design section 2."""
 
 from django_fsm import can_proceed
 
@@ -14,23 +11,6 @@ from ..errors import FulfillmentConflict, FulfillmentError, FulfillmentErrorCode
 from ..models import FulfillmentOrder, FulfillmentOrderLine
 
 State = FulfillmentOrder.State
-
-
-def lock_fulfillment_order(fo: FulfillmentOrder) -> tuple[Order, FulfillmentOrder]:
-    """Lock the order, then the fulfillment order; return both fresh."""
-    order = order_services.lock_order(fo.order)
-    fresh = FulfillmentOrder.objects.select_for_update().select_related("location").get(pk=fo.pk)
-    fresh.order = order
-    return order, fresh
-
-
-def locked_lines(fo: FulfillmentOrder) -> list[FulfillmentOrderLine]:
-    return list(
-        FulfillmentOrderLine.objects.select_for_update()
-        .filter(fulfillment_order=fo)
-        .select_related("order_line", "sku")
-        .order_by("pk")
-    )
 
 
 def require_transition(fo: FulfillmentOrder, method, verb: str) -> None:

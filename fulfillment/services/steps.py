@@ -2,19 +2,17 @@
 
 from collections import defaultdict
 
-from django.db import transaction
 from django.utils import timezone
 
-from inventory.services import stock_consume
+from inventory.services import LockedStock, Take, stock_consume
 from oms.core.actor import Actor
+from oms.core.transactions import transactional
 from orders import services as order_services
 from orders.models import Order, OrderLine
 
 from ..errors import FulfillmentConflict, FulfillmentError, FulfillmentErrorCode
 from ..models import FulfillmentOrder, FulfillmentOrderLine, Shipment, ShipmentLine
 from .common import (
-    lock_fulfillment_order,
-    locked_lines,
     order_record_event,
     require_kind,
     require_transition,
@@ -23,6 +21,7 @@ from .common import (
     save_lines,
     settle,
 )
+from .locks import Stock, lock_work
 from .sourcing import fulfillment_source_order, take_back
 
 Kind = FulfillmentOrder.Kind
@@ -57,9 +56,10 @@ def _event(order: Order, fo: FulfillmentOrder, kind: str, actor: Actor, message:
     order_record_event(order, kind, actor, message, fulfillment_order=fo.number, location=fo.location.code)
 
 
-@transaction.atomic
+@transactional
 def fulfillment_start_picking(*, fo: FulfillmentOrder, actor: Actor) -> FulfillmentOrder:
-    order, fo = lock_fulfillment_order(fo)
+    work = lock_work(fo)
+    order, fo = work.order, work.fo
     require_workable(order, "start picking")
     require_kind(fo, (Kind.SHIP, Kind.PICKUP), "start picking")
     require_transition(fo, fo.start_picking, "start picking")
@@ -69,19 +69,19 @@ def fulfillment_start_picking(*, fo: FulfillmentOrder, actor: Actor) -> Fulfillm
     return fo
 
 
-@transaction.atomic
+@transactional
 def fulfillment_confirm_pick(
     *, fo: FulfillmentOrder, picked: dict[int, int], actor: Actor
 ) -> tuple[FulfillmentOrder, object]:
     """Record what was picked per FO line (lines not named were picked in full). A short pick
     releases the missing units and sources them again elsewhere. Returns (fo, re-sourcing plan)."""
-    order, fo = lock_fulfillment_order(fo)
+    work = lock_work(fo, Stock.ORDER)
+    order, fo, lines = work.order, work.fo, work.lines
     if fo.state != FulfillmentOrder.State.PICKING:
         raise FulfillmentConflict(
             FulfillmentErrorCode.INVALID_TRANSITION,
             f"Fulfillment order {fo.number} is {fo.get_state_display().lower()}; start picking first.",
         )
-    lines = locked_lines(fo)
     by_id = _line_map(fo, lines, picked)
     short = []
     for line in lines:
@@ -99,7 +99,7 @@ def fulfillment_confirm_pick(
     fo.picked_at = timezone.now()
     plan = None
     if short:
-        freed = take_back(short, actor, reason="short pick", reference=fo.number)
+        freed = take_back(short, actor, reason="short pick", reference=fo.number, locked=work.locked)
         save_lines(lines)
         text = ", ".join(f"{units} x {line.sku.code}" for line, units in short)
         order_services.order_record_deallocation(
@@ -117,6 +117,7 @@ def fulfillment_confirm_pick(
             reason=f"Re-sourcing after a short pick at {fo.location.code}",
             exclude_location_ids=[fo.location_id],
             exclude_reason="short-picked there",
+            locked=work.locked,
         )
     else:
         save_lines(lines)
@@ -125,9 +126,10 @@ def fulfillment_confirm_pick(
     return fo, plan
 
 
-@transaction.atomic
+@transactional
 def fulfillment_pack(*, fo: FulfillmentOrder, actor: Actor) -> FulfillmentOrder:
-    order, fo = lock_fulfillment_order(fo)
+    work = lock_work(fo)
+    order, fo = work.order, work.fo
     require_workable(order, "pack")
     require_transition(fo, fo.pack, "pack")
     if fo.picked_at is None:
@@ -149,7 +151,12 @@ def _all_delivered(order: Order) -> bool:
 
 
 def _consume(
-    fo: FulfillmentOrder, order: Order, packages: list[dict], lines: list[FulfillmentOrderLine], actor: Actor
+    fo: FulfillmentOrder,
+    order: Order,
+    packages: list[dict],
+    lines: list[FulfillmentOrderLine],
+    actor: Actor,
+    locked: LockedStock,
 ) -> tuple[list[Shipment], dict[int, int]]:
     """Create one Shipment per package, consume the reservations, record on the order."""
     by_id = {line.pk: line for line in lines}
@@ -194,10 +201,15 @@ def _consume(
             ]
         )
         shipments.append(shipment)
+    stock_consume(
+        takes=[Take(by_id[line_id], units) for line_id, units in totals.items()],
+        actor=actor,
+        reference=fo.number,
+        locked=locked,
+    )
     by_order_line: dict[int, int] = defaultdict(int)
     for line_id, units in totals.items():
         line = by_id[line_id]
-        stock_consume(holder=line, quantity=units, actor=actor, reference=fo.number)
         line.quantity_shipped += units
         line.quantity_picked = max(line.quantity_picked, line.quantity_shipped)
         by_order_line[line.order_line_id] += units
@@ -225,12 +237,13 @@ def _consume(
     return shipments, dict(by_order_line)
 
 
-@transaction.atomic
+@transactional
 def fulfillment_ship(*, fo: FulfillmentOrder, packages: list[dict], actor: Actor) -> list[Shipment]:
     """Ship one or more packages: [{carrier, service, tracking_number, tracking_url,
     lines: {fo_line_id: units}}]. Partial quantities are allowed; the FO is shipped once
     nothing is left open on it."""
-    order, fo = lock_fulfillment_order(fo)
+    work = lock_work(fo, Stock.OWN)
+    order, fo, lines = work.order, work.fo, work.lines
     require_workable(order, "ship")
     require_kind(fo, (Kind.SHIP, Kind.DROPSHIP), "ship (pickup orders are collected)")
     require_transition(fo, fo.ship, "ship")
@@ -243,15 +256,15 @@ def fulfillment_ship(*, fo: FulfillmentOrder, packages: list[dict], actor: Actor
                 f"Package {index + 1} needs a carrier.",
                 details={"field": f"packages.{index}.carrier"},
             )
-    lines = locked_lines(fo)
-    shipments, _ = _consume(fo, order, packages, lines, actor)
+    shipments, _ = _consume(fo, order, packages, lines, actor, work.locked)
     settle(fo, lines)
     return shipments
 
 
-@transaction.atomic
+@transactional
 def fulfillment_mark_delivered(*, fo: FulfillmentOrder, actor: Actor) -> FulfillmentOrder:
-    order, fo = lock_fulfillment_order(fo)
+    work = lock_work(fo)
+    order, fo = work.order, work.fo
     require_transition(fo, fo.deliver, "mark it delivered")
     fo.deliver()
     save_fo(fo, "delivered_at")
@@ -272,9 +285,10 @@ def _record_delivered(order: Order, fo: FulfillmentOrder, actor: Actor, **detail
     )
 
 
-@transaction.atomic
+@transactional
 def fulfillment_ready_for_pickup(*, fo: FulfillmentOrder, actor: Actor) -> FulfillmentOrder:
-    order, fo = lock_fulfillment_order(fo)
+    work = lock_work(fo)
+    order, fo = work.order, work.fo
     require_workable(order, "offer it for pickup")
     require_kind(fo, (Kind.PICKUP,), "offer it for pickup")
     require_transition(fo, fo.ready_for_pickup, "offer it for pickup")
@@ -284,10 +298,11 @@ def fulfillment_ready_for_pickup(*, fo: FulfillmentOrder, actor: Actor) -> Fulfi
     return fo
 
 
-@transaction.atomic
+@transactional
 def fulfillment_collect(*, fo: FulfillmentOrder, collected_by: str, actor: Actor) -> FulfillmentOrder:
     """The customer (or someone for them) took the goods: consumed like a shipment."""
-    order, fo = lock_fulfillment_order(fo)
+    work = lock_work(fo, Stock.OWN)
+    order, fo, lines = work.order, work.fo, work.lines
     require_workable(order, "hand it over")
     require_transition(fo, fo.collect, "hand it over")
     collected_by = (collected_by or "").strip()
@@ -295,14 +310,13 @@ def fulfillment_collect(*, fo: FulfillmentOrder, collected_by: str, actor: Actor
         raise FulfillmentError(
             FulfillmentErrorCode.FIELD_REQUIRED, "Say who collected it.", details={"field": "collected_by"}
         )
-    lines = locked_lines(fo)
     package = {
         "carrier": "pickup",
         "service": f"collected by {collected_by}"[:60],
         "lines": {line.pk: line.quantity_open for line in lines if line.quantity_open},
     }
     if package["lines"]:
-        _consume(fo, order, [package], lines, actor)
+        _consume(fo, order, [package], lines, actor, work.locked)
     fo.collect()
     fo.collected_by = collected_by[:200]
     save_fo(fo, "delivered_at", "collected_by")
@@ -310,9 +324,10 @@ def fulfillment_collect(*, fo: FulfillmentOrder, collected_by: str, actor: Actor
     return fo
 
 
-@transaction.atomic
+@transactional
 def fulfillment_send_to_vendor(*, fo: FulfillmentOrder, actor: Actor) -> FulfillmentOrder:
-    order, fo = lock_fulfillment_order(fo)
+    work = lock_work(fo)
+    order, fo = work.order, work.fo
     require_workable(order, "send it to the vendor")
     require_kind(fo, (Kind.DROPSHIP,), "send it to a vendor")
     require_transition(fo, fo.send_to_vendor, "send it to the vendor")

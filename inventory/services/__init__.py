@@ -1,27 +1,30 @@
 """Every change of stock. Each function is atomic, locks the stock rows it changes in
 primary-key order (one statement), and writes a ledger movement per change.
 
-Lock order rule for callers that touch several levels in one transaction (sourcing,
-re-sourcing): call `stock_lock_for_allocation` first, for every SKU involved, so that
-all later locks in the transaction are on rows already held.
+Lock order (locks.py, design section 2): a caller that touches stock and its own rows in one
+transaction (sourcing, shipping, cancelling, receiving a return) calls `stock_lock` first,
+for every level the step touches, and passes the result on as `locked=`.
 """
 
 from .catalog import location_create, location_update, sku_create, sku_update
 from .ledger import ReservationRequest, StockLine
-from .reservations import stock_consume, stock_lock_for_allocation, stock_release, stock_reserve
+from .locks import LockedStock
+from .reservations import Take, stock_consume, stock_lock, stock_release, stock_reserve
 from .stock import (
     stock_adjust,
     stock_count,
     stock_import_levels,
     stock_receive,
-    stock_restock_return,
+    stock_restock_returns,
     stock_set_safety,
     stock_transfer,
 )
 
 __all__ = [
+    "LockedStock",
     "ReservationRequest",
     "StockLine",
+    "Take",
     "location_create",
     "location_update",
     "sku_create",
@@ -30,11 +33,11 @@ __all__ = [
     "stock_consume",
     "stock_count",
     "stock_import_levels",
-    "stock_lock_for_allocation",
+    "stock_lock",
     "stock_receive",
     "stock_release",
     "stock_reserve",
-    "stock_restock_return",
+    "stock_restock_returns",
     "stock_set_safety",
     "stock_transfer",
 ]

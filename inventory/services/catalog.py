@@ -1,13 +1,12 @@
 """SKUs and locations: created and changed here, never saved directly by views or admin."""
 
-from django.db import transaction
-
 from oms.core.actor import Actor
+from oms.core.transactions import transactional
 
 from ..models import Location, Sku
 
 
-@transaction.atomic
+@transactional
 def sku_create(*, actor: Actor, **fields) -> Sku:
     """A new catalog item (the code is normalized by the model)."""
     sku = Sku(**fields)
@@ -15,7 +14,7 @@ def sku_create(*, actor: Actor, **fields) -> Sku:
     return sku
 
 
-@transaction.atomic
+@transactional
 def sku_update(*, sku: Sku, actor: Actor, **fields) -> Sku:
     for name, value in fields.items():
         setattr(sku, name, value)
@@ -23,7 +22,7 @@ def sku_update(*, sku: Sku, actor: Actor, **fields) -> Sku:
     return sku
 
 
-@transaction.atomic
+@transactional
 def location_create(*, actor: Actor, channels=None, staff=None, **fields) -> Location:
     location = Location(**fields)
     location.save()
@@ -34,7 +33,7 @@ def location_create(*, actor: Actor, channels=None, staff=None, **fields) -> Loc
     return location
 
 
-@transaction.atomic
+@transactional
 def location_update(*, location: Location, actor: Actor, channels=None, staff=None, **fields) -> Location:
     for name, value in fields.items():
         setattr(location, name, value)

@@ -1,13 +1,10 @@
-"""The ledger mechanics every stock service shares: lock levels in primary-key order,
-apply deltas in memory, save levels and movements in bulk."""
+"""The ledger mechanics every stock service shares: apply deltas to locked levels in memory,
+then save the levels and their movements in bulk (locks.py takes the locks)."""
 
-from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 
 from oms.core.actor import Actor
@@ -20,11 +17,13 @@ Kind = StockMovement.Kind
 
 @dataclass(frozen=True)
 class StockLine:
-    """One SKU and quantity at one location, for the batch services."""
+    """One SKU and quantity at one location, for the batch services; `holder` names what the
+    movement is for (a return receipt), when anything."""
 
     sku: Sku
     location: Location
     quantity: int
+    holder: models.Model | None = None
 
 
 @dataclass(frozen=True)
@@ -42,29 +41,6 @@ def _require_positive(quantity, field: str = "quantity") -> None:
             f"{field} must be a whole number above zero.",
             details={"field": field, "value": quantity},
         )
-
-
-def _lock_levels(pairs: Iterable[tuple[int, int]], *, create_missing: bool = False) -> dict:
-    """Lock the stock levels of (sku_id, location_id) pairs, in primary-key order."""
-    pairs = set(pairs)
-    if not pairs:
-        return {}
-    if create_missing:
-        StockLevel.objects.bulk_create(
-            [StockLevel(sku_id=sku_id, location_id=location_id) for sku_id, location_id in sorted(pairs)],
-            ignore_conflicts=True,
-            batch_size=1000,
-        )
-    # One OR term per location (not per pair), so that a 10,000-line count stays one
-    # short statement; the locks are still taken in primary-key order.
-    by_location = defaultdict(set)
-    for sku_id, location_id in pairs:
-        by_location[location_id].add(sku_id)
-    condition = Q()
-    for location_id, sku_ids in by_location.items():
-        condition |= Q(location_id=location_id, sku_id__in=sorted(sku_ids))
-    levels = StockLevel.objects.select_for_update().filter(condition).order_by("pk")
-    return {(level.sku_id, level.location_id): level for level in levels}
 
 
 def _movement(
@@ -99,9 +75,10 @@ def _movement(
     )
 
 
-def _save(levels: Iterable[StockLevel], movements: list[StockMovement]) -> list[StockMovement]:
+def _save(movements: list[StockMovement]) -> list[StockMovement]:
+    """Save the levels the movements changed (in memory, by `_movement`) and the movements."""
     now = timezone.now()
-    levels = list(levels)
+    levels = list({id(movement.stock_level): movement.stock_level for movement in movements}.values())
     for level in levels:
         level.updated_at = now
     StockLevel.objects.bulk_update(levels, ["on_hand", "reserved", "updated_at"], batch_size=1000)

@@ -1,48 +1,63 @@
-"""Stock promised to holders: lock for allocation, reserve, release, consume on shipment.
+"""Stock promised to holders: lock up front, reserve, release, consume on shipment.
 
-Locks are always taken levels first, then reservations, each in primary-key order."""
+Every call here works on many holders at once and locks once (levels, then reservations),
+so that no caller locks stock line by line. A caller that also locks its own rows (an order,
+its fulfillment orders) calls `stock_lock` first and passes the result as `locked`.
+"""
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
-from django.db.models import Q
+from django.db import models
 from django.utils import timezone
 
 from oms.core.actor import Actor
+from oms.core.transactions import transactional
 
 from ..errors import InsufficientStock, InventoryError, InventoryErrorCode
-from ..models import Reservation, StockLevel
-from .ledger import (
-    Kind,
-    ReservationRequest,
-    _holder_fields,
-    _lock_levels,
-    _movement,
-    _require_positive,
-    _save,
-)
+from ..models import Reservation
+from .ledger import Kind, ReservationRequest, _holder_fields, _movement, _require_positive, _save
+from .locks import LockedStock, Pair, lock_levels, lock_open_reservations
 
 
-@transaction.atomic
-def stock_lock_for_allocation(*, sku_ids: Iterable[int]) -> list[StockLevel]:
-    """Lock every stock level of these SKUs (pk order) and return them for sourcing.
+@dataclass(frozen=True)
+class Take:
+    """Units of one holder's open reservations: `quantity` of them, or all when None."""
 
-    Holding these locks, a caller can plan on exact figures and then reserve, release
-    or re-source in the same transaction without racing or deadlocking anyone.
-    """
-    return list(StockLevel.objects.select_for_update().filter(sku_id__in=set(sku_ids)).order_by("pk"))
+    holder: models.Model
+    quantity: int | None = None
 
 
-@transaction.atomic
+@transactional
+def stock_lock(
+    *, pairs: Iterable[Pair] = (), sku_ids: Iterable[int] = (), create_missing: bool = False
+) -> LockedStock:
+    """Lock, before anything else in the transaction, the stock levels a step will touch:
+    exact (sku_id, location_id) pairs and every level of `sku_ids` (sourcing plans on those).
+
+    Holding these locks, a caller can read exact figures, lock its own rows, then reserve,
+    release, consume or receive (passing `locked=`) without racing or deadlocking anyone.
+    `create_missing` makes the levels of `pairs` that do not exist yet (a first restock)."""
+    return lock_levels(pairs=pairs, sku_ids=sku_ids, create_missing=create_missing)
+
+
+@transactional
 def stock_reserve(
-    *, requests: list[ReservationRequest], actor: Actor, reference: str = ""
+    *,
+    requests: list[ReservationRequest],
+    actor: Actor,
+    reference: str = "",
+    locked: LockedStock | None = None,
 ) -> list[Reservation]:
     """Reserve stock for holders, all or nothing; raises InsufficientStock naming the gaps."""
     for request in requests:
         _require_positive(request.quantity)
-    levels = _lock_levels((request.sku_id, request.location_id) for request in requests)
+    pairs = {(request.sku_id, request.location_id) for request in requests}
+    if locked is None:
+        locked = lock_levels(pairs=pairs)
+    else:
+        locked.require(pairs)
     wanted = defaultdict(int)
     for request in requests:
         wanted[request.sku_id, request.location_id] += request.quantity
@@ -51,17 +66,17 @@ def stock_reserve(
             "sku_id": sku_id,
             "location_id": location_id,
             "requested": quantity,
-            "available": levels[sku_id, location_id].available if (sku_id, location_id) in levels else 0,
+            "available": locked[sku_id, location_id].available if (sku_id, location_id) in locked else 0,
         }
         for (sku_id, location_id), quantity in wanted.items()
-        if (sku_id, location_id) not in levels or levels[sku_id, location_id].available < quantity
+        if (sku_id, location_id) not in locked or locked[sku_id, location_id].available < quantity
     ]
     if shortages:
         raise InsufficientStock(shortages)
 
     reservations, movements = [], []
     for request in requests:
-        level = levels[request.sku_id, request.location_id]
+        level = locked[request.sku_id, request.location_id]
         holder = _holder_fields(request.holder)
         reservations.append(
             Reservation(
@@ -73,63 +88,32 @@ def stock_reserve(
                 level, Kind.RESERVATION, actor, reserved_delta=request.quantity, reference=reference, **holder
             )
         )
-    _save(levels.values(), movements)
+    _save(movements)
     return Reservation.objects.bulk_create(reservations)
 
 
-def _holder_condition(holders: Iterable[models.Model]) -> Q:
-    condition = Q()
-    for holder in holders:
-        condition |= Q(holder_type=ContentType.objects.get_for_model(holder), holder_id=holder.pk)
-    return condition
-
-
-def _lock_open_reservations(holders: Iterable[models.Model]) -> tuple[dict, list[Reservation]]:
-    """Lock the holders' stock levels, then their open reservations: always levels first."""
-    condition = _holder_condition(holders)
-    if not condition:
-        return {}, []
-    open_reservations = Reservation.objects.filter(condition, status=Reservation.Status.OPEN)
-    pairs = set(open_reservations.values_list("stock_level__sku_id", "stock_level__location_id"))
-    while True:
-        levels = _lock_levels(pairs)
-        by_id = {level.pk: level for level in levels.values()}
-        reservations = list(open_reservations.select_for_update().order_by("pk"))
-        if all(reservation.stock_level_id in by_id for reservation in reservations):
-            break
-        # A reservation was opened at another level between the read and the locks:
-        # take that level's lock as well (still in one ordered statement) and look again.
-        pairs |= set(open_reservations.values_list("stock_level__sku_id", "stock_level__location_id"))
+def _taken(takes: list[Take], reservations: list[Reservation]) -> list[tuple[Reservation, int]]:
+    """Split each take over its holder's reservations, oldest first."""
+    by_holder = defaultdict(list)
     for reservation in reservations:
-        reservation.stock_level = by_id[reservation.stock_level_id]
-    return levels, reservations
-
-
-def _take(reservations: list[Reservation], quantity: int | None) -> list[tuple[Reservation, int]]:
-    """Split `quantity` (None: everything) over the reservations, oldest first."""
-    taken, left = [], quantity
-    for reservation in reservations:
-        amount = reservation.quantity if left is None else min(reservation.quantity, left)
-        if amount:
-            taken.append((reservation, amount))
-        if left is not None:
-            left -= amount
-            if left == 0:
-                break
+        by_holder[reservation.holder_type_id, reservation.holder_id].append(reservation)
+    taken = []
+    for take in takes:
+        type_id = _holder_fields(take.holder)["holder_type_id"]
+        left = take.quantity
+        for reservation in by_holder[type_id, take.holder.pk]:
+            amount = reservation.quantity if left is None else min(reservation.quantity, left)
+            if amount:
+                taken.append((reservation, amount))
+                reservation.quantity -= amount  # what is left open for a later take of the holder
+            if left is not None:
+                left -= amount
+                if left == 0:
+                    break
     return taken
 
 
-def _close_reservations(
-    levels: dict,
-    taken,
-    kind: str,
-    status: str,
-    actor: Actor,
-    *,
-    reason: str,
-    reference: str,
-    on_hand_too: bool,
-) -> int:
+def _close(taken, kind: str, status: str, actor: Actor, *, reason: str, reference: str, on_hand_too: bool):
     now = timezone.now()
     movements = []
     for reservation, amount in taken:
@@ -146,32 +130,38 @@ def _close_reservations(
                 holder_id=reservation.holder_id,
             )
         )
-        reservation.quantity -= amount
         if reservation.quantity == 0:
             reservation.status, reservation.closed_at = status, now
-    _save(levels.values(), movements)
-    Reservation.objects.bulk_update([r for r, _ in taken], ["quantity", "status", "closed_at"])
+    _save(movements)
+    changed = list({id(reservation): reservation for reservation, _ in taken}.values())
+    Reservation.objects.bulk_update(changed, ["quantity", "status", "closed_at"])
     return sum(amount for _, amount in taken)
 
 
-@transaction.atomic
+def _check_takes(takes: list[Take]) -> None:
+    for take in takes:
+        if take.quantity is not None:
+            _require_positive(take.quantity)
+
+
+@transactional
 def stock_release(
     *,
-    holders: Iterable[models.Model],
+    takes: list[Take],
     actor: Actor,
-    quantity: int | None = None,
     reason: str = "",
     reference: str = "",
+    locked: LockedStock | None = None,
 ) -> int:
-    """Release the open reservations of holders (all, or `quantity` units); returns units released."""
-    if quantity is not None:
-        _require_positive(quantity)
-    levels, reservations = _lock_open_reservations(holders)
-    taken = _take(reservations, quantity)
+    """Release open reservations of many holders at once (each take: its units, or all of
+    them); returns the units released. A holder with less reserved than asked gives what
+    it has: releasing is never refused."""
+    _check_takes(takes)
+    _locked, reservations = lock_open_reservations([take.holder for take in takes], locked)
+    taken = _taken(takes, reservations)
     if not taken:
         return 0
-    return _close_reservations(
-        levels,
+    return _close(
         taken,
         Kind.RELEASE,
         Reservation.Status.RELEASED,
@@ -182,21 +172,28 @@ def stock_release(
     )
 
 
-@transaction.atomic
-def stock_consume(*, holder: models.Model, quantity: int, actor: Actor, reference: str = "") -> int:
-    """Shipment: the reserved units leave the building (on_hand and reserved both go down)."""
-    _require_positive(quantity)
-    levels, reservations = _lock_open_reservations([holder])
-    open_quantity = sum(reservation.quantity for reservation in reservations)
-    if open_quantity < quantity:
-        raise InventoryError(
-            InventoryErrorCode.NOTHING_TO_RELEASE,
-            f"Only {open_quantity} units are reserved for this line; cannot ship {quantity}.",
-            details={"reserved": open_quantity, "requested": quantity},
-        )
-    return _close_reservations(
-        levels,
-        _take(reservations, quantity),
+@transactional
+def stock_consume(
+    *, takes: list[Take], actor: Actor, reference: str = "", locked: LockedStock | None = None
+) -> int:
+    """Shipment: the reserved units of many holders leave the building (on_hand and reserved
+    both go down), all or nothing; each take must name its quantity."""
+    _check_takes(takes)
+    _locked, reservations = lock_open_reservations([take.holder for take in takes], locked)
+    reserved = defaultdict(int)
+    for reservation in reservations:
+        reserved[reservation.holder_type_id, reservation.holder_id] += reservation.quantity
+    for take in takes:
+        key = (_holder_fields(take.holder)["holder_type_id"], take.holder.pk)
+        if take.quantity is None or reserved[key] < take.quantity:
+            raise InventoryError(
+                InventoryErrorCode.NOTHING_TO_RELEASE,
+                f"Only {reserved[key]} units are reserved for this line; cannot ship {take.quantity}.",
+                details={"reserved": reserved[key], "requested": take.quantity},
+            )
+        reserved[key] -= take.quantity
+    return _close(
+        _taken(takes, reservations),
         Kind.SHIPMENT,
         Reservation.Status.CONSUMED,
         actor,

@@ -3,9 +3,8 @@ transfers, cycle counts, imports and safety stock."""
 
 from collections import defaultdict
 
-from django.db import models, transaction
-
 from oms.core.actor import Actor
+from oms.core.transactions import transactional
 
 from ..errors import InsufficientStock, InventoryError, InventoryErrorCode
 from ..models import Location, Sku, StockLevel, StockMovement
@@ -15,11 +14,11 @@ from .ledger import (
     StockLine,
     _below_reserved,
     _holder_fields,
-    _lock_levels,
     _movement,
     _require_positive,
     _save,
 )
+from .locks import LockedStock, lock_levels
 
 
 def _signal_received(lines: list[StockLine]) -> None:
@@ -30,50 +29,51 @@ def _signal_received(lines: list[StockLine]) -> None:
         stock_received.send(sender=StockMovement, sku_ids=sorted(sku_ids), location_id=location_id)
 
 
-@transaction.atomic
+@transactional
 def stock_receive(
     *,
     lines: list[StockLine],
     actor: Actor,
     reference: str = "",
     kind: str = Kind.RECEIPT,
-    holder: models.Model | None = None,
+    locked: LockedStock | None = None,
 ) -> list[StockMovement]:
-    """Goods arrived: on_hand goes up. Sends `stock_received` so backorders can be filled."""
+    """Goods arrived: on_hand goes up. Sends `stock_received` so backorders can be filled.
+    A caller that locked the levels first (a return receipt) passes them as `locked`."""
     for line in lines:
         _require_positive(line.quantity)
-    levels = _lock_levels(((line.sku.pk, line.location.pk) for line in lines), create_missing=True)
-    holder_fields = _holder_fields(holder) if holder is not None else {}
+    pairs = {(line.sku.pk, line.location.pk) for line in lines}
+    if locked is None:
+        locked = lock_levels(pairs=pairs, create_missing=True)
+    else:
+        locked.require(pairs)
     movements = [
         _movement(
-            levels[line.sku.pk, line.location.pk],
+            locked[line.sku.pk, line.location.pk],
             kind,
             actor,
             on_hand_delta=line.quantity,
             reference=reference,
-            **holder_fields,
+            **(_holder_fields(line.holder) if line.holder is not None else {}),
         )
         for line in lines
     ]
-    saved = _save(levels.values(), movements)
+    saved = _save(movements)
     _signal_received(lines)
     return saved
 
 
-def stock_restock_return(
-    *, sku: Sku, location: Location, quantity: int, actor: Actor, holder: models.Model, reference: str = ""
-) -> StockMovement:
-    """A returned unit put back on the shelf: a return movement, then `stock_received`."""
+def stock_restock_returns(
+    *, lines: list[StockLine], actor: Actor, reference: str = "", locked: LockedStock | None = None
+) -> list[StockMovement]:
+    """Returned units put back on the shelf (each line held by its receipt): return movements,
+    then `stock_received`."""
     return stock_receive(
-        lines=[StockLine(sku, location, quantity)],
-        actor=actor,
-        reference=reference,
-        kind=Kind.RETURN_RESTOCK,
-        holder=holder,
-    )[0]
+        lines=lines, actor=actor, reference=reference, kind=Kind.RETURN_RESTOCK, locked=locked
+    )
 
 
-@transaction.atomic
+@transactional
 def stock_adjust(
     *, sku: Sku, location: Location, delta: int, reason: str, actor: Actor, reference: str = ""
 ) -> StockMovement:
@@ -88,17 +88,17 @@ def stock_adjust(
         raise InventoryError(
             InventoryErrorCode.REASON_REQUIRED, "An adjustment needs a reason.", details={"field": "reason"}
         )
-    level = _lock_levels([(sku.pk, location.pk)], create_missing=delta > 0).get((sku.pk, location.pk))
+    level = lock_levels(pairs=[(sku.pk, location.pk)], create_missing=delta > 0).get((sku.pk, location.pk))
     if level is None or level.on_hand + delta < level.reserved:
         level = level or StockLevel(sku=sku, location=location)
         raise _below_reserved(level, level.on_hand + delta)
     movement = _movement(
         level, Kind.ADJUSTMENT, actor, on_hand_delta=delta, reason=reason.strip(), reference=reference
     )
-    return _save([level], [movement])[0]
+    return _save([movement])[0]
 
 
-@transaction.atomic
+@transactional
 def stock_transfer(
     *,
     sku: Sku,
@@ -117,7 +117,7 @@ def stock_transfer(
             details={"field": "to_location"},
         )
     source_key, target_key = (sku.pk, from_location.pk), (sku.pk, to_location.pk)
-    levels = _lock_levels([source_key, target_key], create_missing=True)
+    levels = lock_levels(pairs=[source_key, target_key], create_missing=True)
     source, target = levels[source_key], levels[target_key]
     source.sku, source.location = sku, from_location
     if source.on_hand - source.reserved < quantity:
@@ -136,11 +136,11 @@ def stock_transfer(
         _movement(source, Kind.TRANSFER_OUT, actor, on_hand_delta=-quantity, reference=reference),
         _movement(target, Kind.TRANSFER_IN, actor, on_hand_delta=quantity, reference=reference),
     ]
-    out_movement, in_movement = _save([source, target], movements)
+    out_movement, in_movement = _save(movements)
     return out_movement, in_movement
 
 
-@transaction.atomic
+@transactional
 def stock_count(
     *, lines: list[StockLine], actor: Actor, reason: str = "cycle count", reference: str = ""
 ) -> list[StockMovement]:
@@ -156,7 +156,7 @@ def stock_count(
                 "A count must be zero or more.",
                 details={"sku": line.sku.code, "value": line.quantity},
             )
-    levels = _lock_levels(((line.sku.pk, line.location.pk) for line in lines), create_missing=True)
+    levels = lock_levels(pairs={(line.sku.pk, line.location.pk) for line in lines}, create_missing=True)
     movements = []
     for line in lines:
         level = levels[line.sku.pk, line.location.pk]
@@ -170,21 +170,21 @@ def stock_count(
                     level, Kind.COUNT, actor, on_hand_delta=difference, reason=reason, reference=reference
                 )
             )
-    return _save(levels.values(), movements) if movements else []
+    return _save(movements) if movements else []
 
 
-@transaction.atomic
+@transactional
 def stock_set_safety(*, sku: Sku, location: Location, safety_stock: int) -> StockLevel:
     """Safety stock is a setting, not a movement: it only lowers what is offered as available."""
     if isinstance(safety_stock, bool) or not isinstance(safety_stock, int) or safety_stock < 0:
         raise InventoryError(InventoryErrorCode.INVALID_QUANTITY, "Safety stock must be zero or more.")
-    level = _lock_levels([(sku.pk, location.pk)], create_missing=True)[sku.pk, location.pk]
+    level = lock_levels(pairs=[(sku.pk, location.pk)], create_missing=True)[sku.pk, location.pk]
     level.safety_stock = safety_stock
     level.save(update_fields=["safety_stock", "updated_at"])
     return level
 
 
-@transaction.atomic
+@transactional
 def stock_import_levels(
     *, rows: list[tuple[Sku, Location, int, int | None]], actor: Actor, reference: str = "import"
 ) -> list[StockMovement]:
@@ -201,7 +201,7 @@ def stock_import_levels(
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise InventoryError(InventoryErrorCode.INVALID_QUANTITY, "Safety stock must be zero or more.")
     if safety:
-        levels = _lock_levels(safety)
+        levels = lock_levels(pairs=safety)
         changed = []
         for key, value in safety.items():
             if levels[key].safety_stock != value:

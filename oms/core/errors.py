@@ -12,6 +12,7 @@ class CoreErrorCode(StrEnum):
     IDEMPOTENCY_KEY_INVALID = "idempotency_key_invalid"
     NOT_FOUND = "not_found"
     NOT_ALLOWED = "not_allowed"
+    SERVICE_BUSY = "service_busy"
 
 
 class DomainError(Exception):

@@ -106,6 +106,7 @@ class IdempotencyRecord(models.Model):
     fingerprint = models.CharField(max_length=64)
     response_status = models.PositiveSmallIntegerField(null=True)
     response_body = models.JSONField(null=True, encoder=DjangoJSONEncoder)
+    response_headers = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

@@ -22,7 +22,7 @@ from oms.core.roles import CHANNEL, CUSTOMER_SERVICE, OMS_ADMIN
 from .. import services
 from ..errors import OrderErrorCode
 from ..models import Hold, Order
-from ..selectors import order_detail_queryset, order_search
+from ..selectors import order_as_written, order_detail_queryset, order_search
 from . import serializers as s
 from .examples import INTAKE_EXAMPLES
 
@@ -168,10 +168,11 @@ class OrderViewSet(viewsets.GenericViewSet):
             order, created = services.order_intake(
                 data=data, channel=channel, actor=Actor.from_request(request)
             )
-            location = reverse("api:order-detail", kwargs={"number": order.number})
-            return self._detail(
-                order, status.HTTP_201_CREATED if created else status.HTTP_200_OK, {"Location": location}
-            )
+            headers = {"Location": reverse("api:order-detail", kwargs={"number": order.number})}
+            if created:  # intake hands the new order back whole: no query to show it
+                data = s.OrderDetailSerializer(order_as_written(order)).data
+                return Response(data, status.HTTP_201_CREATED, headers=headers)
+            return self._detail(order, status.HTTP_200_OK, headers)
 
         return idempotent(request, handler)
 

@@ -4,11 +4,11 @@ from .cancellation import order_cancel, order_cancel_expired_unpaid, order_cance
 from .edits import order_edit_address, order_edit_lines
 from .holds import order_hold, order_release_hold
 from .intake import order_intake
+from .locks import lock_order, lock_order_if_free, lock_order_with_stock
 from .notes import order_add_note
 from .payment import order_record_refund, order_update_payment
 from .privacy import order_anonymize, order_anonymize_expired
 from .progress import (
-    lock_order,
     order_record_allocation,
     order_record_deallocation,
     order_record_delivery,
@@ -19,6 +19,8 @@ from .timeline import order_add_event, timeline_event, timeline_record, timeline
 
 __all__ = [
     "lock_order",
+    "lock_order_if_free",
+    "lock_order_with_stock",
     "order_add_event",
     "order_add_note",
     "order_anonymize",

@@ -9,18 +9,20 @@ When nothing is left open the order is `cancelled` (or `shipped` if some units s
 import logging
 from datetime import datetime, timedelta
 
-from django.db import transaction
 from django.utils import timezone
 
+from inventory.services import LockedStock
 from oms.core.actor import Actor
 from oms.core.errors import DomainError
 from oms.core.models import Channel
+from oms.core.transactions import transactional
 
 from ..errors import OrderConflict, OrderError, OrderErrorCode
 from ..models import Order, OrderLine
 from ..signals import order_lines_cancelled
 from .holds import open_holds, release_holds
-from .progress import _progress_after_allocation, _set_progress, lock_order
+from .locks import lock_order, lock_order_with_stock
+from .progress import _progress_after_allocation, _set_progress
 from .timeline import timeline_event, timeline_write
 
 logger = logging.getLogger(__name__)
@@ -66,10 +68,13 @@ def check_cancellable(lines: dict[int, OrderLine], quantities: dict[int, int]) -
             )
 
 
-def free_units(order: Order, quantities: dict[int, int]) -> tuple[Order, dict[int, OrderLine]]:
-    """Ask fulfillment to free `quantities` from open work (order_lines_cancelled), then re-read the
-    locked order and its lines, which fulfillment may have changed, and check the units are free."""
-    order_lines_cancelled.send(sender=Order, order=order, quantities=dict(quantities))
+def free_units(
+    order: Order, quantities: dict[int, int], locked: LockedStock
+) -> tuple[Order, dict[int, OrderLine]]:
+    """Ask fulfillment to free `quantities` from open work (order_lines_cancelled, with the stock
+    the caller locked first), then re-read the order and its lines, which fulfillment may have
+    changed, and check the units are free."""
+    order_lines_cancelled.send(sender=Order, order=order, quantities=dict(quantities), locked=locked)
     order = lock_order(order)
     lines = _lines_by_id(order)
     check_cancellable(lines, quantities)
@@ -107,8 +112,10 @@ def settle_after_cancellation(order: Order, lines, actor: Actor, reason: str) ->
     return [timeline_event(order, "status_changed", actor, from_status=before, to_status=order.status)]
 
 
-def _cancel(order: Order, quantities: dict[int, int], reason: str, actor: Actor, kind: str) -> Order:
-    order, lines = free_units(order, quantities)
+def _cancel(
+    order: Order, quantities: dict[int, int], reason: str, actor: Actor, kind: str, locked: LockedStock
+) -> Order:
+    order, lines = free_units(order, quantities, locked)
     for line_id, units in quantities.items():
         lines[line_id].quantity_cancelled += units
     OrderLine.objects.bulk_update([lines[line_id] for line_id in quantities], ["quantity_cancelled"])
@@ -138,40 +145,44 @@ def _reason(reason: str) -> str:
     return reason
 
 
-@transaction.atomic
+@transactional
 def order_cancel_lines(*, order: Order, quantities: dict[int, int], reason: str, actor: Actor) -> Order:
     """Cancel {order_line_id: units} that have not shipped."""
     reason = _reason(reason)
-    order = lock_order(order)
+    order, lines, locked = lock_order_with_stock(order)
     _check_open(order)
     if not quantities:
         raise OrderError(OrderErrorCode.NOTHING_TO_CANCEL, "Name the lines and units to cancel.")
-    check_cancellable(_lines_by_id(order), quantities)
-    return _cancel(order, dict(quantities), reason, actor, "lines_cancelled")
+    check_cancellable(lines, quantities)
+    return _cancel(order, dict(quantities), reason, actor, "lines_cancelled", locked)
 
 
-@transaction.atomic
+@transactional
 def order_cancel(*, order: Order, reason: str, actor: Actor) -> Order:
     """Cancel everything still open on the order."""
     reason = _reason(reason)
-    order = lock_order(order)
+    order, lines, locked = lock_order_with_stock(order)
+    return _cancel_everything(order, lines, locked, reason, actor)
+
+
+def _cancel_everything(order: Order, lines, locked: LockedStock, reason: str, actor: Actor) -> Order:
     _check_open(order)
-    quantities = {line.pk: line.quantity_open for line in _lines_by_id(order).values() if line.quantity_open}
+    quantities = {line.pk: line.quantity_open for line in lines.values() if line.quantity_open}
     if not quantities:
         raise OrderConflict(OrderErrorCode.NOTHING_TO_CANCEL, f"Order {order.number} has nothing left open.")
-    return _cancel(order, quantities, reason, actor, "cancelled")
+    return _cancel(order, quantities, reason, actor, "cancelled", locked)
 
 
+@transactional
 def _cancel_if_still_unpaid(order_id: int, cutoff: datetime, actor: Actor) -> Order | None:
-    with transaction.atomic():
-        order = lock_order(Order(pk=order_id))
-        if (
-            order.payment_status != Order.PaymentStatus.PENDING
-            or order.placed_at >= cutoff
-            or order.progress_status not in (Status.NEW, Status.ALLOCATED, Status.BACKORDERED)
-        ):
-            return None  # paid, shipped or changed meanwhile
-        return order_cancel(order=order, reason=UNPAID_REASON, actor=actor)
+    order, lines, locked = lock_order_with_stock(Order(pk=order_id))
+    if (
+        order.payment_status != Order.PaymentStatus.PENDING
+        or order.placed_at >= cutoff
+        or order.progress_status not in (Status.NEW, Status.ALLOCATED, Status.BACKORDERED)
+    ):
+        return None  # paid, shipped or changed meanwhile
+    return _cancel_everything(order, lines, locked, UNPAID_REASON, actor)
 
 
 def order_cancel_expired_unpaid(*, now: datetime | None = None) -> list[str]:

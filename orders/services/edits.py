@@ -3,19 +3,19 @@ SKU (fixing an unknown one), added and removed lines. The timeline keeps before 
 `order_edited` names the changed lines so that fulfillment sources them again.
 """
 
-from django.db import transaction
 from django.utils import timezone
 
 from inventory.models import Location, Sku, normalize_code
 from oms.core.actor import Actor
 from oms.core.money import ZERO, quantize
+from oms.core.transactions import transactional
 
 from ..errors import OrderConflict, OrderError, OrderErrorCode
 from ..models import SHIPPING_ADDRESS_COLUMNS, Order, OrderLine
 from ..signals import order_edited
 from .cancellation import check_cancellable, free_units, settle_after_cancellation
 from .intake import address_problem, compute_totals, normalize_address
-from .progress import lock_order
+from .locks import lock_order, lock_order_with_stock
 from .timeline import timeline_event, timeline_write
 
 Status = Order.Status
@@ -26,7 +26,7 @@ def _jsonable(value):
     return None if value is None else str(value) if not isinstance(value, str) else value
 
 
-@transaction.atomic
+@transactional
 def order_edit_address(
     *,
     order: Order,
@@ -37,8 +37,8 @@ def order_edit_address(
 ) -> Order:
     """Replace the ship-to address, or switch to pickup at a named location. Only before anything
     shipped. The timeline keeps the fields that changed, before and after."""
-    order = lock_order(order)
-    if order.status not in EDITABLE or order.lines.filter(quantity_shipped__gt=0).exists():
+    order, lines, locked = lock_order_with_stock(order)
+    if order.status not in EDITABLE or any(line.quantity_shipped for line in lines.values()):
         raise OrderConflict(
             OrderErrorCode.ALREADY_SHIPPED,
             f"Order {order.number} is {order.status}; its address cannot change once shipping started.",
@@ -86,7 +86,7 @@ def order_edit_address(
             )
         ],
     )
-    order_edited.send(sender=Order, order=order, line_ids=[], address_changed=True)
+    order_edited.send(sender=Order, order=order, line_ids=[], address_changed=True, locked=locked)
     return lock_order(order)  # as it stands after fulfillment re-sourced it
 
 
@@ -147,7 +147,7 @@ def _check_lines(lines: dict[int, OrderLine], update: list[dict], remove: list[i
             )
 
 
-@transaction.atomic
+@transactional
 def order_edit_lines(
     *,
     order: Order,
@@ -167,12 +167,11 @@ def order_edit_lines(
     update, add, remove = list(update or []), list(add or []), sorted(set(remove or []))
     if not (update or add or remove):
         raise OrderError(OrderErrorCode.NOTHING_TO_CHANGE, "Nothing to change.")
-    order = lock_order(order)
+    skus = _resolve_skus([item["sku"] for item in update if item.get("sku")] + [item["sku"] for item in add])
+    order, lines, locked = lock_order_with_stock(order, extra_sku_ids={sku.pk for sku in skus.values()})
     if order.status not in EDITABLE:
         raise OrderConflict(OrderErrorCode.ORDER_CLOSED, f"Order {order.number} is {order.status}.")
-    lines = {line.pk: line for line in OrderLine.objects.filter(order=order).order_by("pk")}
     _check_lines(lines, update, remove)
-    skus = _resolve_skus([item["sku"] for item in update if item.get("sku")] + [item["sku"] for item in add])
 
     # Units that must leave open fulfillment work first: removed lines, and quantities cut
     # below what is already allocated, shipped or cancelled.
@@ -185,7 +184,7 @@ def order_edit_lines(
                 to_free[line.pk] = excess
     if to_free:
         check_cancellable(lines, to_free)
-        order, lines = free_units(order, to_free)
+        order, lines = free_units(order, to_free, locked)
 
     totals_before = {
         "subtotal": str(order.subtotal),
@@ -274,6 +273,6 @@ def order_edit_lines(
     timeline_write(order, events)
     line_ids = sorted(changed_ids | {line.pk for line in added})
     if line_ids:
-        order_edited.send(sender=Order, order=order, line_ids=line_ids, address_changed=False)
+        order_edited.send(sender=Order, order=order, line_ids=line_ids, address_changed=False, locked=locked)
         return lock_order(order)  # as it stands after fulfillment re-sourced it
     return order

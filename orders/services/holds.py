@@ -5,16 +5,16 @@ just add rows; releasing the last one returns the order to where it was and send
 `order_released`, so fulfillment sources whatever was fixed meanwhile.
 """
 
-from django.db import transaction
 from django.utils import timezone
 from django_fsm import can_proceed
 
 from oms.core.actor import Actor
+from oms.core.transactions import transactional
 
 from ..errors import OrderConflict, OrderError, OrderErrorCode, OrderNotFound
 from ..models import OPEN_STATUSES, Hold, Order
 from ..signals import order_released
-from .progress import lock_order
+from .locks import lock_order
 from .timeline import timeline_event, timeline_write
 
 Status = Order.Status
@@ -41,7 +41,7 @@ def put_on_hold(order: Order, actor: Actor) -> list:
     return [timeline_event(order, "status_changed", actor, from_status=previous, to_status=order.status)]
 
 
-@transaction.atomic
+@transactional
 def order_hold(*, order: Order, kind: str, reason: str, actor: Actor) -> Hold:
     """Open a hold (payment, fraud, address, exception, manual) with a reason."""
     order = lock_order(order)
@@ -98,7 +98,7 @@ def release_holds(
     return released
 
 
-@transaction.atomic
+@transactional
 def order_release_hold(*, order: Order, hold_id: int, actor: Actor, reason: str = "") -> Order:
     """Release one hold; the last one lets the order continue."""
     order = lock_order(order)
@@ -107,6 +107,5 @@ def order_release_hold(*, order: Order, hold_id: int, actor: Actor, reason: str 
         raise OrderNotFound(OrderErrorCode.HOLD_NOT_FOUND, f"Order {order.number} has no hold {hold_id}.")
     if not hold.is_open:
         raise OrderConflict(OrderErrorCode.NO_OPEN_HOLD, f"Hold {hold_id} was already released.")
-    if release_holds(order, [hold], actor, reason.strip() or "Released."):
-        return lock_order(order)  # as it stands after fulfillment reacted to order_released
+    release_holds(order, [hold], actor, reason.strip() or "Released.")
     return order

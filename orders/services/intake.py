@@ -11,12 +11,13 @@ import secrets
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
 from inventory.models import Location, Sku, normalize_code
 from oms.core.actor import Actor
 from oms.core.models import Channel
 from oms.core.money import ZERO, quantize
+from oms.core.transactions import retry_on_conflict, transactional
 
 from ..models import Hold, Order, OrderLine
 from ..signals import order_accepted
@@ -148,28 +149,25 @@ def existing_order(channel: Channel, external_id: str) -> Order | None:
     return Order.objects.filter(channel=channel, external_id=external_id).first()
 
 
-def _insert(order: Order) -> Order | None:
-    """Insert with a fresh number; on the natural key's unique violation (a concurrent or
-    earlier intake of the same channel order) return None so the caller answers with it."""
-    for _attempt in range(5):
-        order.number = new_order_number()
-        try:
-            with transaction.atomic():
-                order.save(force_insert=True)
-            return order
-        except IntegrityError:
-            if Order.objects.filter(channel=order.channel, external_id=order.external_id).exists():
-                return None
-            # else: an order number collision (about 1 in 10^11): draw again
-    raise RuntimeError("could not draw a free order number")
+def _insert(order: Order) -> None:
+    """Insert with a fresh number. A unique violation means a concurrent intake of the same
+    channel order won (or, about 1 in 10^11, the number was taken): the transaction starts
+    again, and then finds that order (or draws another number)."""
+    order.number = new_order_number()
+    try:
+        order.save(force_insert=True)
+    except IntegrityError as exc:
+        retry_on_conflict(exc, ("external_id", "number"), "the order was inserted concurrently")
+        raise
 
 
-@transaction.atomic
+@transactional
 def order_intake(*, data: dict, channel: Channel, actor: Actor) -> tuple[Order, bool]:
     """Accept a validated normalized order. Returns (order, created); created is False when
-    the channel already sent this external id (then nothing is written). The order is returned
-    as intake wrote it: `order_accepted` receivers (sourcing) may have moved it on since, so a
-    caller that shows its status reads it again (the API does, with its detail query)."""
+    the channel already sent this external id (then nothing is written). A new order comes back
+    as intake wrote it, its lines, holds and events in `order.written` (so that the API can
+    answer without reading them back); `order_accepted` receivers source it once this
+    transaction has committed."""
     external_id = data["external_id"].strip()
     found = existing_order(channel, external_id)
     if found is not None:
@@ -277,9 +275,7 @@ def order_intake(*, data: dict, channel: Channel, actor: Actor) -> tuple[Order, 
     if holds:
         order.hold()
 
-    if _insert(order) is None:
-        return existing_order(channel, external_id), False
-
+    _insert(order)
     for line in lines:
         line.order = order
     OrderLine.objects.bulk_create(lines)
@@ -317,7 +313,8 @@ def order_intake(*, data: dict, channel: Channel, actor: Actor) -> tuple[Order, 
                 order, "status_changed", actor, from_status=Order.Status.NEW, to_status=order.status
             )
         )
-    timeline_write(order, events)
+    events = timeline_write(order, events)
+    order.written = {"lines": lines, "holds": holds, "events": events}
     order_accepted.send(sender=Order, order=order)
     return order, True
 

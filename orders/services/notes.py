@@ -1,16 +1,15 @@
 """Notes: customer service writes on the timeline."""
 
-from django.db import transaction
-
 from oms.core.actor import Actor
+from oms.core.transactions import transactional
 
 from ..errors import OrderError, OrderErrorCode
 from ..models import Order, OrderEvent
-from .progress import lock_order
+from .locks import lock_order
 from .timeline import timeline_record
 
 
-@transaction.atomic
+@transactional
 def order_add_note(*, order: Order, message: str, actor: Actor) -> OrderEvent:
     message = (message or "").strip()
     if not message:

@@ -6,16 +6,16 @@ an order still to ship puts it on a payment hold.
 
 from decimal import Decimal
 
-from django.db import transaction
 from django_fsm import can_proceed
 
 from oms.core.actor import Actor
 from oms.core.money import quantize
+from oms.core.transactions import transactional
 
 from ..errors import OrderConflict, OrderError, OrderErrorCode
 from ..models import OPEN_STATUSES, Hold, Order
 from .holds import open_holds, put_on_hold, release_holds
-from .progress import lock_order
+from .locks import lock_order
 from .timeline import timeline_event, timeline_write
 
 PaymentStatus = Order.PaymentStatus
@@ -40,7 +40,7 @@ def _transition(order: Order, method_name: str, target: str) -> str:
     return previous
 
 
-@transaction.atomic
+@transactional
 def order_update_payment(
     *, order: Order, status: str, actor: Actor, reference: str = "", payload: dict | None = None
 ) -> Order:
@@ -90,7 +90,7 @@ def order_update_payment(
     return order
 
 
-@transaction.atomic
+@transactional
 def order_record_refund(*, order: Order, amount: Decimal, actor: Actor, payload: dict | None = None) -> Order:
     """Money went back to the customer (returns, goodwill). Once refunds reach the order total
     the payment status is `refunded`, before that `partially_refunded`."""

@@ -9,16 +9,16 @@ timeline records who did it.
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from oms.core.actor import Actor
 from oms.core.errors import DomainError
 from oms.core.models import IdempotencyRecord, OutboxEvent
+from oms.core.transactions import transactional
 
 from ..errors import OrderConflict, OrderErrorCode
 from ..models import Order, OrderEvent
-from .progress import lock_order
+from .locks import lock_order
 from .timeline import timeline_record
 
 REDACTED = "[redacted]"
@@ -67,7 +67,7 @@ def _redact_answer(body):
     return body
 
 
-@transaction.atomic
+@transactional
 def order_anonymize(*, order: Order, actor: Actor, reason: str = "") -> Order:
     order = lock_order(order)
     if order.anonymized_at is not None:

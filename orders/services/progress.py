@@ -4,21 +4,15 @@ Fulfillment owns the plan and its reservations; these functions keep the order l
 quantities and the order status in step, each with a timeline event and an outbox row.
 """
 
-from django.db import transaction
-
 from oms.core.actor import Actor
+from oms.core.transactions import transactional
 
 from ..errors import OrderConflict, OrderErrorCode
 from ..models import Order, OrderLine
+from .locks import lock_order
 from .timeline import timeline_event, timeline_write
 
 Status = Order.Status
-
-
-def lock_order(order: Order) -> Order:
-    """Lock the order row and return it fresh: every order service starts here and works
-    on (and returns) the locked instance, never on the caller's possibly stale copy."""
-    return Order.objects.select_for_update().select_related("channel").get(pk=order.pk)
 
 
 def _lines(order: Order, line_ids) -> dict[int, OrderLine]:
@@ -105,7 +99,7 @@ def _record(
     return order
 
 
-@transaction.atomic
+@transactional
 def order_record_allocation(
     *,
     order: Order,
@@ -144,7 +138,7 @@ def order_record_allocation(
     )
 
 
-@transaction.atomic
+@transactional
 def order_record_deallocation(
     *, order: Order, quantities: dict[int, int], actor: Actor, reason: str, payload: dict | None = None
 ) -> Order:
@@ -166,7 +160,7 @@ def order_record_deallocation(
     )
 
 
-@transaction.atomic
+@transactional
 def order_record_shipment(*, order: Order, quantities: dict[int, int], actor: Actor, shipment: dict) -> Order:
     """Units left a location: allocated becomes shipped. `shipment` (carrier, tracking numbers,
     location, fulfillment order) goes on the timeline and to the outbox."""
@@ -188,7 +182,7 @@ def order_record_shipment(*, order: Order, quantities: dict[int, int], actor: Ac
     return _record(order, all_lines, change, "shipped", actor, quantities=quantities, payload=shipment)
 
 
-@transaction.atomic
+@transactional
 def order_record_delivery(
     *, order: Order, actor: Actor, all_delivered: bool, payload: dict | None = None
 ) -> Order:
@@ -204,7 +198,7 @@ def order_record_delivery(
     return order
 
 
-@transaction.atomic
+@transactional
 def order_record_return(
     *, order: Order, quantities: dict[int, int], actor: Actor, payload: dict | None = None
 ) -> Order:

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from oms.core.actor import Actor
 from oms.core.outbox import outbox_event, outbox_write
+from oms.core.transactions import transactional
 
 from ..models import Order, OrderEvent
 
@@ -72,7 +73,7 @@ def timeline_record(order: Order, kind: str, actor: Actor, **fields) -> OrderEve
     return timeline_write(order, [timeline_event(order, kind, actor, **fields)])[0]
 
 
-@transaction.atomic
+@transactional
 def order_add_event(
     *, order: Order, kind: str, actor: Actor, message: str = "", payload: dict | None = None
 ) -> OrderEvent:

@@ -1,8 +1,6 @@
-"""Helpers every returns service shares: locking, refusals, numbers, the timeline.
-
-Lock order in every returns transaction: the order row (orders.services.lock_order), then
-the RMA, then stock levels (inventory.services). Every step writes an order timeline event
-(and with it the outbox row, topic order.<kind>) through orders.services.
+"""Helpers every returns service shares: refusals, numbers, the timeline. Locks are taken
+in locks.py. Every step writes an order timeline event (and with it the outbox row, topic
+order.<kind>) through orders.services.
 """
 
 import secrets
@@ -28,18 +26,6 @@ NUMBER_LENGTH = 8
 
 def new_rma_number() -> str:
     return NUMBER_PREFIX + "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(NUMBER_LENGTH))
-
-
-def lock_rma(rma: ReturnAuthorization) -> tuple[Order, ReturnAuthorization]:
-    """Lock the order, then the RMA; return both fresh (the RMA's order is the locked one)."""
-    order = order_services.lock_order(rma.order)
-    fresh = (
-        ReturnAuthorization.objects.select_for_update(of=("self",))
-        .select_related("receiving_location", "exchange_order")
-        .get(pk=rma.pk)
-    )
-    fresh.order = order
-    return order, fresh
 
 
 def rma_lines(rma: ReturnAuthorization) -> list[ReturnLine]:

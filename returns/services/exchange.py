@@ -3,19 +3,20 @@ like any other order of its channel (so fulfillment sources it), linked to the R
 
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
 from django.utils import timezone
 
 from inventory.models import Sku, normalize_code
 from oms.core.actor import Actor
 from oms.core.money import ZERO, quantize
+from oms.core.transactions import transactional
 from orders import services as order_services
 from orders.models import Order
 
 from ..errors import ReturnConflict, ReturnError, ReturnErrorCode
 from ..models import Refund, ReturnAuthorization
 from ..refunds import line_refund
-from .common import lock_rma, money, priced, record, refunded_units, rma_lines, whole_number
+from .common import money, priced, record, refunded_units, rma_lines, whole_number
+from .locks import lock_rma
 from .settlement import close_if_settled
 
 Status = ReturnAuthorization.Status
@@ -88,12 +89,12 @@ def _intake_data(rma: ReturnAuthorization, order: Order, lines: list[dict], paid
     }
 
 
-@transaction.atomic
+@transactional
 def return_exchange(*, rma: ReturnAuthorization, lines: list[dict], actor: Actor) -> Order:
     """Replace the returned goods: lines = [{sku, quantity, unit_price}]. The replacement is paid
     when the returned value covers it; `exchange_difference` = its total - the returned value
     (positive: the customer owes that much; negative: that much is due back to them)."""
-    order, rma = lock_rma(rma)
+    order, rma, _locked = lock_rma(rma)
     if rma.status not in (Status.AUTHORIZED, Status.RECEIVED):
         raise ReturnConflict(
             ReturnErrorCode.INVALID_TRANSITION,

@@ -7,17 +7,18 @@ scrapped units and units going back to the vendor move no stock.
 
 from collections import defaultdict
 
-from django.db import transaction
 from django.utils import timezone
 
 from inventory.models import Location
-from inventory.services import stock_restock_return
+from inventory.services import StockLine, stock_restock_returns
 from oms.core.actor import Actor
+from oms.core.transactions import transactional
 from orders import services as order_services
 
 from ..errors import ReturnConflict, ReturnError, ReturnErrorCode
 from ..models import ReturnAuthorization, ReturnLine, ReturnReceipt
-from .common import lock_rma, pk_of, record, require_transition, rma_lines, set_actor, whole_number
+from .common import pk_of, record, require_transition, rma_lines, set_actor, whole_number
+from .locks import lock_rma
 from .settlement import close_if_settled
 
 Disposition = ReturnReceipt.Disposition
@@ -81,7 +82,7 @@ def _validated(rma: ReturnAuthorization, lines: dict[int, ReturnLine], items: li
     return result
 
 
-@transaction.atomic
+@transactional
 def return_receive(
     *, rma: ReturnAuthorization, location: Location, lines: list[dict], actor: Actor
 ) -> list[ReturnReceipt]:
@@ -89,13 +90,13 @@ def return_receive(
     condition, disposition}] (a line may appear more than once: one unit damaged and
     scrapped, one new and restocked). Partial receipts are fine; the RMA becomes
     `received` once every line is fully received."""
-    order, rma = lock_rma(rma)
+    order, rma, locked = lock_rma(rma, restock_at=location)
     require_transition(rma, rma.mark_received, "received (authorize it first)")
     by_id = {line.pk: line for line in rma_lines(rma)}
     validated = _validated(rma, by_id, lines)
 
     now = timezone.now()
-    receipts, returned = [], defaultdict(int)
+    receipts, returned, restock = [], defaultdict(int), []
     for line, quantity, condition, disposition in validated:
         receipt = ReturnReceipt(
             line=line,
@@ -106,20 +107,16 @@ def return_receive(
             created_at=now,
         )
         set_actor(receipt, "actor", actor)
-        receipt.save()
-        if disposition == Disposition.RESTOCK:
-            stock_restock_return(
-                sku=line.order_line.sku,
-                location=location,
-                quantity=quantity,
-                actor=actor,
-                holder=receipt,
-                reference=rma.number,
-            )
         line.quantity_received += quantity
         setattr(line, COUNTERS[disposition], getattr(line, COUNTERS[disposition]) + quantity)
         returned[line.order_line_id] += quantity
         receipts.append(receipt)
+    ReturnReceipt.objects.bulk_create(receipts)
+    for receipt in receipts:
+        if receipt.disposition == Disposition.RESTOCK:
+            restock.append(StockLine(receipt.line.order_line.sku, location, receipt.quantity, holder=receipt))
+    if restock:
+        stock_restock_returns(lines=restock, actor=actor, reference=rma.number, locked=locked)
     ReturnLine.objects.bulk_update(
         list(by_id.values()),
         ["quantity_received", "quantity_restocked", "quantity_scrapped", "quantity_to_vendor"],

@@ -9,13 +9,15 @@ from django.utils import timezone
 from oms.core.actor import Actor
 from oms.core.adapters import AdapterError, get_adapter
 from oms.core.money import ZERO
+from oms.core.transactions import transactional
 from orders import services as order_services
 from orders.models import Order
 
 from ..errors import ReturnConflict, ReturnErrorCode
 from ..models import Refund, RefundLine, ReturnAuthorization, ReturnLine
 from ..refunds import RefundRequestLine, compute_refund
-from .common import lock_rma, money, pk_of, priced, record, refunded_units, rma_lines, set_actor, whole_number
+from .common import money, pk_of, priced, record, refunded_units, rma_lines, set_actor, whole_number
+from .locks import lock_refund, lock_rma
 from .settlement import close_if_settled
 
 Status = ReturnAuthorization.Status
@@ -66,7 +68,7 @@ def _requested_units(rma: ReturnAuthorization, lines: dict[int, ReturnLine], ite
     return chosen
 
 
-@transaction.atomic
+@transactional
 def return_refund(
     *,
     rma: ReturnAuthorization,
@@ -77,7 +79,7 @@ def return_refund(
 ) -> Refund:
     """Refund received units: lines = [{return_line, quantity}], or None for everything received
     and not yet refunded. Shipping (at most once per order) and a restocking fee are optional."""
-    order, rma = lock_rma(rma)
+    order, rma, _locked = lock_rma(rma)
     if rma.status not in REFUNDABLE_STATUSES:
         raise ReturnConflict(
             ReturnErrorCode.INVALID_TRANSITION,
@@ -196,20 +198,12 @@ def refund_payload(refund: Refund) -> dict:
     }
 
 
-def _lock_refund(refund: Refund) -> Refund:
-    return (
-        Refund.objects.select_for_update(of=("self",))
-        .select_related("order__channel", "rma")
-        .get(pk=refund.pk)
-    )
-
-
 def refund_send(*, refund: Refund) -> Refund:
     """Ask the channel (or payment provider) for the money; mark the refund succeeded with the
     provider's reference, or failed with the reason (on the timeline) and raise AdapterError
     so that the caller retries. A refund that already succeeded is left alone."""
     with transaction.atomic():
-        refund = _lock_refund(refund)
+        refund = lock_refund(refund)
         if refund.status == Refund.Status.SUCCEEDED:
             return refund
         refund.attempts += 1
@@ -224,9 +218,9 @@ def refund_send(*, refund: Refund) -> Refund:
     return _record_outcome(refund, system, reference=str(reference))
 
 
-@transaction.atomic
+@transactional
 def _record_outcome(refund: Refund, actor: Actor, *, reference: str = "", failure: str = "") -> Refund:
-    refund = _lock_refund(refund)
+    refund = lock_refund(refund)
     if refund.status == Refund.Status.SUCCEEDED:
         return refund  # a concurrent attempt got there first
     amount = money(refund.total, refund.currency)
@@ -256,11 +250,11 @@ def _record_outcome(refund: Refund, actor: Actor, *, reference: str = "", failur
     return refund
 
 
-@transaction.atomic
+@transactional
 def refund_resend(*, refund: Refund, actor: Actor) -> Refund:
     """Ask the channel again for a refund that failed (the retries gave up, the channel was
     fixed since). The order already counts the refund as owed; this only retries delivery."""
-    refund = _lock_refund(refund)
+    refund = lock_refund(refund)
     if refund.status != Refund.Status.FAILED:
         raise ReturnConflict(
             ReturnErrorCode.INVALID_TRANSITION,

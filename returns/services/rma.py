@@ -5,13 +5,13 @@ from django.utils import timezone
 
 from inventory.models import Location
 from oms.core.actor import CHANNEL, Actor
+from oms.core.transactions import transactional
 from orders import services as order_services
 from orders.models import Order, OrderLine
 
 from ..errors import ReturnConflict, ReturnError, ReturnErrorCode, ReturnForbidden
 from ..models import ReturnAuthorization, ReturnLine
 from .common import (
-    lock_rma,
     new_rma_number,
     pending_on_open_returns,
     pk_of,
@@ -20,6 +20,7 @@ from .common import (
     set_actor,
     whole_number,
 )
+from .locks import lock_rma
 
 REASONS = set(ReturnLine.Reason.values)
 
@@ -105,7 +106,7 @@ def _validated_lines(order: Order, lines: list[dict]) -> list[tuple[OrderLine, i
     return result
 
 
-@transaction.atomic
+@transactional
 def return_create(
     *,
     order: Order,
@@ -151,12 +152,12 @@ def return_create(
     return rma
 
 
-@transaction.atomic
+@transactional
 def return_authorize(
     *, rma: ReturnAuthorization, actor: Actor, receiving_location: Location | None = None, notes: str = ""
 ) -> ReturnAuthorization:
     """Customer service agrees: the customer may send the goods (to `receiving_location`)."""
-    order, rma = lock_rma(rma)
+    order, rma, _locked = lock_rma(rma)
     require_transition(rma, rma.authorize, "authorized")
     rma.authorize()
     rma.authorized_at = timezone.now()
@@ -177,13 +178,13 @@ def return_authorize(
     return rma
 
 
-@transaction.atomic
+@transactional
 def return_reject(*, rma: ReturnAuthorization, reason: str, actor: Actor) -> ReturnAuthorization:
     """Customer service refuses the request; its units become returnable again."""
     reason = (reason or "").strip()
     if not reason:
         raise ReturnError(ReturnErrorCode.REASON_REQUIRED, "Say why the return is rejected.")
-    order, rma = lock_rma(rma)
+    order, rma, _locked = lock_rma(rma)
     require_transition(rma, rma.reject, "rejected")
     rma.reject()
     rma.rejected_at = timezone.now()
@@ -194,10 +195,10 @@ def return_reject(*, rma: ReturnAuthorization, reason: str, actor: Actor) -> Ret
     return rma
 
 
-@transaction.atomic
+@transactional
 def return_cancel(*, rma: ReturnAuthorization, actor: Actor, reason: str = "") -> ReturnAuthorization:
     """Withdraw a return before anything of it was received."""
-    order, rma = lock_rma(rma)
+    order, rma, _locked = lock_rma(rma)
     require_transition(rma, rma.cancel, "cancelled")
     if ReturnLine.objects.filter(rma=rma, quantity_received__gt=0).exists():
         raise ReturnConflict(
@@ -213,12 +214,12 @@ def return_cancel(*, rma: ReturnAuthorization, actor: Actor, reason: str = "") -
     return rma
 
 
-@transaction.atomic
+@transactional
 def return_update_tracking(
     *, rma: ReturnAuthorization, carrier: str, tracking_number: str, actor: Actor
 ) -> ReturnAuthorization:
     """The carrier and tracking number of the parcel coming back."""
-    order, rma = lock_rma(rma)
+    order, rma, _locked = lock_rma(rma)
     if not rma.is_open:
         raise ReturnConflict(
             ReturnErrorCode.INVALID_TRANSITION,

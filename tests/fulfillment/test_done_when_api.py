@@ -5,6 +5,7 @@ import pytest
 
 from inventory.models import StockLevel
 from oms.core.roles import CUSTOMER_SERVICE, WAREHOUSE
+from orders.models import Order
 from tests.conftest import client_for, make_user
 from tests.orders.factories import ChannelFactory, order_payload
 
@@ -55,7 +56,8 @@ def test_split_pick_short_reroute_pack_ship_through_the_api(channel_client, east
     created = channel_client.post("/api/v1/orders/", body, HTTP_IDEMPOTENCY_KEY="api-1")
     assert created.status_code == 201, created.json()
     number = created.json()["number"]
-    assert created.json()["status"] == "allocated"  # sourced and reserved before the answer
+    assert created.json()["status"] == "new"  # accepted; sourced once the intake has committed
+    assert Order.objects.get(number=number).status == "allocated"
 
     fo_east = work_of(east_staff, number)["wh-east"]
     fo_west = work_of(west_staff, number)["wh-west"]

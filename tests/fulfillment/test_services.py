@@ -104,8 +104,9 @@ def test_order_on_hold_is_reserved_but_not_worked(east, sku_a):
 def test_released_hold_sources_what_is_still_unallocated(east, sku_a):
     order = put_on_hold(make_order([(sku_a, 2)]))
     receive(sku_a, east, 5)
-    order = release_hold(order)
-    assert order.status == "allocated"
+    release_hold(order)
+    order.refresh_from_db()
+    assert order.status == "allocated"  # sourced once the release committed
     assert level(sku_a, east) == (5, 2)
 
 

@@ -10,7 +10,7 @@ import pytest
 from inventory import services
 from inventory.errors import InsufficientStock, InventoryError
 from inventory.models import Reservation, StockLevel
-from inventory.services import ReservationRequest, StockLine
+from inventory.services import ReservationRequest, StockLine, Take
 from tests.concurrency import run_together
 
 from .factories import ACTOR, HolderFactory, LocationFactory, SkuFactory, receive
@@ -120,9 +120,9 @@ def test_a_storm_of_every_stock_operation_keeps_the_books():
                         actor=ACTOR,
                     )
                 elif action == "release":
-                    services.stock_release(holders=[holders[index]], quantity=1, actor=ACTOR)
+                    services.stock_release(takes=[Take(holders[index], 1)], actor=ACTOR)
                 elif action == "consume":
-                    services.stock_consume(holder=holders[index], quantity=1, actor=ACTOR)
+                    services.stock_consume(takes=[Take(holders[index], 1)], actor=ACTOR)
                 elif action == "receive":
                     services.stock_receive(lines=[StockLine(sku, place, rng.randint(1, 5))], actor=ACTOR)
                 elif action == "adjust":

@@ -7,8 +7,9 @@ from django.db.models import F
 from inventory import services
 from inventory.errors import InsufficientStock, InventoryError, InventoryErrorCode
 from inventory.models import Reservation, StockLevel, StockMovement
-from inventory.services import ReservationRequest, StockLine
+from inventory.services import ReservationRequest, StockLine, Take
 from inventory.signals import stock_received
+from oms.core.transactions import RetryTransaction
 
 from .factories import ACTOR, HolderFactory, LocationFactory, SkuFactory, receive, reserve
 from .invariants import assert_stock_invariants
@@ -62,8 +63,8 @@ def test_receive_refuses_a_quantity_that_is_not_positive_whole(sku, location, qu
 
 def test_restock_return_is_a_return_movement_for_its_holder_and_signals(sku, location, received):
     holder = HolderFactory()
-    movement = services.stock_restock_return(
-        sku=sku, location=location, quantity=2, actor=ACTOR, holder=holder, reference="RMA-1"
+    (movement,) = services.stock_restock_returns(
+        lines=[StockLine(sku, location, 2, holder=holder)], actor=ACTOR, reference="RMA-1"
     )
     assert movement.kind == Kind.RETURN_RESTOCK
     assert movement.holder == holder
@@ -195,14 +196,14 @@ def test_reserve_release_and_consume_keep_the_books(sku, location):
     receive(sku, location, 10)
     holder = reserve(sku, location, 6)
     assert (level(sku, location).reserved, level(sku, location).available) == (6, 4)
-    assert services.stock_release(holders=[holder], quantity=2, actor=ACTOR, reason="line cancelled") == 2
+    assert services.stock_release(takes=[Take(holder, 2)], actor=ACTOR, reason="line cancelled") == 2
     assert level(sku, location).reserved == 4
-    assert services.stock_consume(holder=holder, quantity=3, actor=ACTOR, reference="SHIP-1") == 3
+    assert services.stock_consume(takes=[Take(holder, 3)], actor=ACTOR, reference="SHIP-1") == 3
     stock = level(sku, location)
     assert (stock.on_hand, stock.reserved) == (7, 1)
     reservation = Reservation.objects.get()
     assert (reservation.quantity, reservation.status) == (1, Reservation.Status.OPEN)
-    assert services.stock_release(holders=[holder], actor=ACTOR) == 1
+    assert services.stock_release(takes=[Take(holder)], actor=ACTOR) == 1
     reservation.refresh_from_db()
     assert reservation.status == Reservation.Status.RELEASED
     assert reservation.closed_at is not None
@@ -214,7 +215,7 @@ def test_reserve_release_and_consume_keep_the_books(sku, location):
 def test_consume_of_everything_closes_the_reservation(sku, location):
     receive(sku, location, 5)
     holder = reserve(sku, location, 5)
-    services.stock_consume(holder=holder, quantity=5, actor=ACTOR)
+    services.stock_consume(takes=[Take(holder, 5)], actor=ACTOR)
     assert Reservation.objects.get().status == Reservation.Status.CONSUMED
     assert (level(sku, location).on_hand, level(sku, location).reserved) == (0, 0)
     assert_stock_invariants()
@@ -263,15 +264,15 @@ def test_reserve_refuses_a_zero_quantity(sku, location):
 
 
 def test_release_of_a_holder_with_nothing_open_returns_zero(sku, location):
-    assert services.stock_release(holders=[HolderFactory()], actor=ACTOR) == 0
-    assert services.stock_release(holders=[], actor=ACTOR) == 0
+    assert services.stock_release(takes=[Take(HolderFactory())], actor=ACTOR) == 0
+    assert services.stock_release(takes=[], actor=ACTOR) == 0
 
 
 def test_consume_more_than_reserved_is_refused(sku, location):
     receive(sku, location, 10)
     holder = reserve(sku, location, 2)
     with pytest.raises(InventoryError) as error:
-        services.stock_consume(holder=holder, quantity=3, actor=ACTOR)
+        services.stock_consume(takes=[Take(holder, 3)], actor=ACTOR)
     assert error.value.code == InventoryErrorCode.NOTHING_TO_RELEASE
     assert (level(sku, location).on_hand, level(sku, location).reserved) == (10, 2)
 
@@ -281,13 +282,41 @@ def test_set_safety_stock_refuses_negative(sku, location):
         services.stock_set_safety(sku=sku, location=location, safety_stock=-1)
 
 
-def test_lock_for_allocation_returns_every_level_of_the_skus(sku, location, other_location):
+def test_stock_lock_returns_every_level_of_the_skus_and_the_exact_pairs(sku, location, other_location):
     receive(sku, location, 1)
     receive(sku, other_location, 2)
-    receive(SkuFactory(), location, 3)
-    levels = services.stock_lock_for_allocation(sku_ids=[sku.pk])
-    assert sorted(level.on_hand for level in levels) == [1, 2]
+    other = SkuFactory()
+    receive(other, location, 3)
+    receive(other, other_location, 4)
+    locked = services.stock_lock(sku_ids=[sku.pk], pairs=[(other.pk, location.pk)])
+    assert sorted(level.on_hand for level in locked.values()) == [1, 2, 3]
+    assert locked.covers([(sku.pk, location.pk), (other.pk, location.pk)])
+    assert not locked.covers([(other.pk, other_location.pk)])
+    levels = list(locked.values())
     assert [level.pk for level in levels] == sorted(level.pk for level in levels)
+
+
+def test_a_step_that_needs_an_unlocked_level_starts_its_transaction_again(sku, location, other_location):
+    receive(sku, location, 5)
+    receive(sku, other_location, 5)
+    holder = HolderFactory()
+    with transaction.atomic(), pytest.raises(RetryTransaction):
+        locked = services.stock_lock(pairs=[(sku.pk, location.pk)])
+        services.stock_reserve(
+            requests=[ReservationRequest(sku.pk, other_location.pk, 1, holder)], actor=ACTOR, locked=locked
+        )
+    assert level(sku, other_location).reserved == 0
+
+
+def test_release_and_consume_many_holders_in_one_call(sku, location, other_location):
+    receive(sku, location, 10)
+    receive(sku, other_location, 10)
+    first, second = reserve(sku, location, 4), reserve(sku, other_location, 3)
+    assert services.stock_release(takes=[Take(first, 1), Take(second)], actor=ACTOR) == 4
+    assert services.stock_consume(takes=[Take(first, 2), Take(first, 1)], actor=ACTOR) == 3
+    assert (level(sku, location).on_hand, level(sku, location).reserved) == (7, 0)
+    assert (level(sku, other_location).on_hand, level(sku, other_location).reserved) == (10, 0)
+    assert_stock_invariants()
 
 
 def test_import_levels_counts_and_sets_safety_in_one_batch(sku, location):

@@ -92,8 +92,11 @@ def ship(order: Order, location: Location, quantities: dict[int, int] | None = N
             requests=[inventory.ReservationRequest(line.sku_id, location.pk, units, line)], actor=ACTOR
         )
     order_services.order_record_allocation(order=order, allocated=quantities, actor=ACTOR)
-    for line_id, units in quantities.items():
-        inventory.stock_consume(holder=lines[line_id], quantity=units, actor=ACTOR, reference=order.number)
+    inventory.stock_consume(
+        takes=[inventory.Take(lines[line_id], units) for line_id, units in quantities.items()],
+        actor=ACTOR,
+        reference=order.number,
+    )
     return order_services.order_record_shipment(
         order=order,
         quantities=quantities,

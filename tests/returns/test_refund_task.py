@@ -12,7 +12,8 @@ from returns.tasks import request_refund
 
 from .factories import ACTOR, authorized, fresh, receive_return, shipped_order
 
-pytestmark = pytest.mark.django_db
+# These tests capture the refund task's on_commit callback to run it (or not) themselves.
+pytestmark = [pytest.mark.django_db, pytest.mark.defer_on_commit]
 
 
 @pytest.fixture

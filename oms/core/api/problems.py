@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from oms.core.errors import DomainError
+from oms.core.transactions import ServiceBusy, transient_reason
 
 CONTENT_TYPE = "application/problem+json"
 
@@ -27,6 +28,7 @@ TITLES = {
     422: "Unprocessable request",
     429: "Too many requests",
     500: "Internal server error",
+    503: "Service busy",
 }
 
 
@@ -78,12 +80,16 @@ def problem_exception_handler(exc, context):
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
 
+    if transient_reason(exc) is not None:  # escaped every retry, or met outside run_atomic
+        exc = ServiceBusy("The system is busy with concurrent changes; try again.")
     if isinstance(exc, DomainError):
         body = problem(exc.status, exc.code, exc.message, instance=instance)
         if exc.details:
             body["details"] = exc.details
+        if getattr(exc, "retry_after", None):
+            headers["Retry-After"] = str(exc.retry_after)
         set_rollback()
-        return Response(body, status=exc.status, content_type=CONTENT_TYPE)
+        return Response(body, status=exc.status, headers=headers, content_type=CONTENT_TYPE)
 
     if not isinstance(exc, exceptions.APIException):
         return None  # a bug: let Django log it and answer 500 (problem JSON via handler500)

@@ -19,6 +19,8 @@ class Command(BaseCommand):
     def handle(self, *args, force=False, **options):
         if not settings.DEBUG and not force:
             raise CommandError("seed_demo creates users with known passwords; refusing with DEBUG off.")
+        # One transaction per stage: orders are sourced once their intake has committed, so
+        # the stages that work them (pick, pack, ship, return) must see those commits.
         with transaction.atomic():
             channels = seed_channels()
             users = seed_users()
@@ -26,9 +28,9 @@ class Command(BaseCommand):
             self.stdout.write(f"demo: {inventory.demo.seed()}")
             self.stdout.write(f"demo: {fulfillment.demo.seed()}")
             Location.objects.get(code="wh-east").staff.add(*[u for u in users if u.username == "picker"])
-            self.stdout.write(f"demo: {orders.demo.seed()}")
-            self.stdout.write(f"demo: {fulfillment.demo.advance()}")
-            self.stdout.write(f"demo: {returns.demo.seed()}")
+        self.stdout.write(f"demo: {orders.demo.seed()}")
+        self.stdout.write(f"demo: {fulfillment.demo.advance()}")
+        self.stdout.write(f"demo: {returns.demo.seed()}")
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/ with:"))
         for username, password, role, _ in DEMO_USERS:
             self.stdout.write(f"  {role:<17} login: {username:<8} password: {password}")
