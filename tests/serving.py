@@ -1,5 +1,5 @@
 """Real servers in subprocesses for tests and benchmarks: a free port, a database URL a child
-process can use, and a context manager that starts a server, waits until it answers and
+process can use, and a context manager that starts a server, waits until it is ready and
 stops its whole process group afterwards."""
 
 import contextlib
@@ -10,6 +10,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
@@ -33,32 +34,46 @@ def postgres_url(settings_dict: dict, name: str | None = None) -> str:
     return f"postgres://{credentials}{host}:{port}/{name or settings_dict['NAME']}"
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
 def http_get(url: str, timeout: float = 5) -> tuple[int, dict, bytes]:
-    """Status, headers and body of a GET, redirects not followed."""
-
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):
-            return None
-
-    opener = urllib.request.build_opener(NoRedirect)
+    """Status, headers and body of a GET; redirects are answers, not followed."""
     try:
-        with opener.open(url, timeout=timeout) as response:
+        with urllib.request.build_opener(_NoRedirect).open(url, timeout=timeout) as response:
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read()
 
 
-def _wait_until_answering(url: str, process: subprocess.Popen, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode} before answering {url}")
+def answers(url: str) -> Callable[[], bool]:
+    """Ready when the server answers `url`, whatever the status."""
+
+    def check() -> bool:
         try:
             http_get(url, timeout=2)
-            return
         except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"no answer from {url} within {timeout:.0f} s")
+            return False
+        return True
+
+    return check
+
+
+def logged(log: Path, text: str) -> Callable[[], bool]:
+    """Ready when `text` appears in the log."""
+    return lambda: text in log.read_text(errors="replace")
+
+
+def _wait_until_ready(ready: Callable[[], bool], process: subprocess.Popen, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not ready():
+        if process.poll() is not None:
+            raise RuntimeError(f"exited with {process.returncode} before it was ready")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"not ready within {timeout:.0f} s")
+        time.sleep(0.2)
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -80,22 +95,22 @@ def running(
     *,
     env: dict,
     log: Path,
+    ready: Callable[[], bool] | None = None,
     cwd: Path = REPO,
-    ready_url: str | None = None,
     timeout: float = 60,
 ):
-    """Run `command` in a process group of its own; with `ready_url`, wait until it answers."""
+    """Run `command` in a process group of its own, output to `log`; wait until `ready()`."""
     with log.open("ab") as output:
         process = subprocess.Popen(
             command, cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
         )
     try:
-        if ready_url:
+        if ready is not None:
             try:
-                _wait_until_answering(ready_url, process, timeout)
+                _wait_until_ready(ready, process, timeout)
             except RuntimeError as error:
                 tail = log.read_text(errors="replace")[-3000:]
-                raise RuntimeError(f"{error}\n--- {log} (end) ---\n{tail}") from None
+                raise RuntimeError(f"{command[0]}: {error}\n--- {log} (end) ---\n{tail}") from None
         yield process
     finally:
         stop(process)

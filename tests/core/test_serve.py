@@ -6,7 +6,7 @@ import subprocess
 import pytest
 from django.db import connection
 
-from tests.serving import REPO, free_port, http_get, postgres_url, running
+from tests.serving import REPO, answers, free_port, http_get, postgres_url, running
 
 
 def serve_env(tmp_path, **overrides) -> dict:
@@ -49,7 +49,7 @@ def test_serve_answers_healthz_over_plain_http_and_redirects_the_rest_to_https(t
         ["make", "--no-print-directory", "serve", f"PORT={port}"],
         env=serve_env(tmp_path),
         log=tmp_path / "serve.log",
-        ready_url=f"{base}/healthz",
+        ready=answers(f"{base}/healthz"),
     ):
         status, headers, body = http_get(f"{base}/healthz")
         login_status, login_headers, _ = http_get(f"{base}/login/")
