@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint check bench worker clean
+.PHONY: run serve test install lint check bench worker clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,9 +21,22 @@ install: $(VENV)/.installed
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	@trap 'kill 0' EXIT INT TERM; \
+	@trap 'trap - EXIT INT TERM; kill 0' EXIT INT TERM; \
 	if [ -n "$$REDIS_URL" ]; then $(BIN)/celery -A oms worker --beat --loglevel=warning & fi; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## Production: gunicorn (oms/gunicorn.conf.py) with production settings on DATABASE_URL / REDIS_URL,
+## listening on $(HOST):$(PORT); with REDIS_URL set, a Celery worker runs too. Needs SECRET_KEY and ALLOWED_HOSTS.
+serve: install
+	@for name in SECRET_KEY ALLOWED_HOSTS; do \
+	  if [ -z "$$(printenv $$name)" ]; then \
+	    echo "make serve: set $$name in the environment (production settings require it)" >&2; exit 1; \
+	  fi; \
+	done
+	@trap 'trap - EXIT INT TERM; kill 0' EXIT INT TERM; \
+	export DJANGO_SETTINGS_MODULE=oms.settings.production HOST=$(HOST) PORT=$(PORT); \
+	if [ -n "$$REDIS_URL" ]; then $(BIN)/celery -A oms worker --beat --loglevel=warning & fi; \
+	$(BIN)/gunicorn -c oms/gunicorn.conf.py
 
 ## The whole test suite (SQLite by default; PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set).
 test: install

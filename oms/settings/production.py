@@ -2,15 +2,26 @@
 
 import os
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import env_bool, env_list
 
-SECRET_KEY = os.environ["SECRET_KEY"]
+
+def required(name: str, value, example: str):
+    if not value:
+        raise ImproperlyConfigured(f"Production settings need {name} in the environment, e.g. {example}.")
+    return value
+
+
+SECRET_KEY = required("SECRET_KEY", os.environ.get("SECRET_KEY", "").strip(), "a random 50-character string")
 DEBUG = False
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "")
+ALLOWED_HOSTS = required("ALLOWED_HOSTS", env_list("ALLOWED_HOSTS", ""), "ALLOWED_HOSTS=oms.example.com")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+# Load balancers probe over plain HTTP; a redirect would read as "unhealthy".
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

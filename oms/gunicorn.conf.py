@@ -1,0 +1,29 @@
+"""gunicorn, the production server: `make serve` runs
+`gunicorn -c oms/gunicorn.conf.py oms.wsgi:application` with production settings.
+
+HOST, PORT            where to listen (default 127.0.0.1:8000)
+WEB_CONCURRENCY       worker processes (default 2 x CPUs + 1, gunicorn's advice)
+GUNICORN_TIMEOUT      seconds a worker may spend on one request before it is restarted (30)
+GUNICORN_ACCESS_LOG   a file, or "-" for stdout; unset: no access log (the load balancer keeps one)
+"""
+
+import os
+
+
+def cpu_count() -> int:
+    """CPUs this process may run on (a container's or taskset's share, not the host's)."""
+    if hasattr(os, "process_cpu_count"):  # Python 3.13+
+        return os.process_cpu_count() or 1
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+wsgi_app = "oms.wsgi:application"
+bind = [f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"]
+workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * cpu_count() + 1)
+worker_class = "sync"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+errorlog = "-"
+# The control socket's default path is one per user: two servers on one host would share it.
+control_socket_disable = True
