@@ -173,6 +173,22 @@ class FulfillmentOrderLine(models.Model):
         return max(self.quantity_open - max(self.quantity_picked - self.quantity_shipped, 0), 0)
 
 
+class SourcingRequest(models.Model):
+    """An order waiting to be sourced: written in the transaction that accepted it (or released
+    its last hold), taken and deleted by the sourcing run that handles it. Nothing is lost if a
+    process dies after that commit: the next run finds the request still here."""
+
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=120)
+    requested_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"source {self.order_id}: {self.reason}"
+
+
 class Shipment(models.Model):
     """One package (or one pickup hand-over) leaving a location."""
 
@@ -217,5 +233,6 @@ __all__ = [
     "RoutingRule",
     "Shipment",
     "ShipmentLine",
+    "SourcingRequest",
     "Strategy",
 ]

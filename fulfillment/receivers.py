@@ -1,9 +1,10 @@
 """Where fulfillment reacts to the orders and inventory apps (design section 6).
 Connected once from FulfillmentConfig.ready().
 
-An accepted or released order is sourced after its transaction has committed (in process
-without a broker, by a Celery task with one), so that sourcing can never refuse or roll back
-what the orders app recorded. Cancels and edits are handled inside their transaction, on
+An accepted or released order is queued for sourcing in its transaction and sourced after
+that has committed (in process without a broker, by a Celery task with one: see
+services/requests.py), so that sourcing can never refuse or roll back what the orders app
+recorded. Cancels and edits are handled inside their transaction, on
 the stock the orders service locked first (`locked`), because they must be refused when the
 units are already on their way.
 """
@@ -20,20 +21,21 @@ from . import services
 ACTOR = Actor.system("fulfillment")
 
 
-def _source_after_commit(order_id: int, reason: str) -> None:
-    from .tasks import source_order
+def _source_after_commit(order, reason: str) -> None:
+    from .tasks import nudge_sourcing
 
-    transaction.on_commit(lambda: source_order.delay(order_id, reason))
+    services.fulfillment_request_sourcing(order=order, reason=reason)
+    transaction.on_commit(nudge_sourcing)
 
 
 @receiver(order_accepted, dispatch_uid="fulfillment.order_accepted")
 def on_order_accepted(sender, order, **kwargs):
-    _source_after_commit(order.pk, "Order accepted")
+    _source_after_commit(order, "Order accepted")
 
 
 @receiver(order_released, dispatch_uid="fulfillment.order_released")
 def on_order_released(sender, order, **kwargs):
-    _source_after_commit(order.pk, "Hold released")
+    _source_after_commit(order, "Hold released")
 
 
 @receiver(order_edited, dispatch_uid="fulfillment.order_edited")

@@ -1,15 +1,28 @@
 """Celery tasks: thin, idempotent, each calls one service."""
 
-from celery import shared_task
+from celery import current_app, shared_task
+from django.core.cache import cache
 
 from . import services
 
+#: While this key is set a sourcing run is already on its way: no need to send another.
+NUDGE_KEY = "fulfillment:sourcing-nudged"
+NUDGE_SECONDS = 30
 
-@shared_task(name="fulfillment.source_order", ignore_result=True)
-def source_order(order_id: int, reason: str) -> None:
-    """An order was accepted or released: source what is unallocated (a failure becomes an
-    exception hold on the order, never a lost order). Running it twice sources nothing twice."""
-    services.fulfillment_source_after_commit(order_id=order_id, reason=reason)
+
+def nudge_sourcing() -> None:
+    """After a commit that queued orders for sourcing: source them now in process (no broker),
+    or wake the sourcing task, at most one wake-up waiting at a time (with one)."""
+    if current_app.conf.task_always_eager or cache.add(NUDGE_KEY, 1, timeout=NUDGE_SECONDS):
+        source_requested.delay()
+
+
+@shared_task(name="fulfillment.source_requested", ignore_result=True)
+def source_requested() -> int:
+    """Source the orders waiting in the sourcing queue (also run by beat every minute, for
+    anything a lost wake-up left behind)."""
+    cache.delete(NUDGE_KEY)
+    return services.fulfillment_source_requested()
 
 
 @shared_task(name="fulfillment.reallocate_backorders", ignore_result=True)

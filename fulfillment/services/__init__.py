@@ -8,7 +8,8 @@ from .changes import (
     fulfillment_reject,
     fulfillment_reroute,
 )
-from .sourcing import fulfillment_source_after_commit, fulfillment_source_order
+from .requests import fulfillment_request_sourcing, fulfillment_source_requested
+from .sourcing import fulfillment_source_order
 from .steps import (
     fulfillment_collect,
     fulfillment_confirm_pick,
@@ -31,10 +32,11 @@ __all__ = [
     "fulfillment_pack",
     "fulfillment_ready_for_pickup",
     "fulfillment_reject",
+    "fulfillment_request_sourcing",
     "fulfillment_reroute",
     "fulfillment_send_to_vendor",
     "fulfillment_ship",
-    "fulfillment_source_after_commit",
     "fulfillment_source_order",
+    "fulfillment_source_requested",
     "fulfillment_start_picking",
 ]

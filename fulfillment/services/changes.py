@@ -16,7 +16,7 @@ from orders.models import Order, OrderLine
 from ..errors import FulfillmentConflict, FulfillmentError, FulfillmentErrorCode
 from ..models import FulfillmentOrder, FulfillmentOrderLine
 from .common import require_reason, save_lines, settle
-from .locks import Stock, for_update, lock_work, order_sku_ids
+from .locks import Stock, for_update, lock_work
 from .sourcing import assign, fulfillment_source_order, take_back
 
 logger = logging.getLogger(__name__)
@@ -158,7 +158,7 @@ def fulfillment_cancel_quantities(
     first), releasing their reservations in one batch. Units still unallocated need no freeing.
     The caller (orders' cancel or edit) locked the order's stock first and passes it."""
     if locked is None:
-        locked = stock_lock(sku_ids=order_sku_ids(order.pk))
+        locked = stock_lock(sku_ids=order_services.order_sku_ids([order.pk]))
     order = order_services.lock_order(order)
     order_lines = {line.pk: line for line in OrderLine.objects.filter(order=order, pk__in=list(quantities))}
     work = _open_work(order, list(order_lines), FulfillmentOrder.OPEN_STATES)
@@ -211,7 +211,7 @@ def fulfillment_order_edited(
     work when the address changed) and source again. The caller (orders' edit) locked the
     order's stock, new SKUs included, first and passes it."""
     if locked is None:
-        locked = stock_lock(sku_ids=order_sku_ids(order.pk))
+        locked = stock_lock(sku_ids=order_services.order_sku_ids([order.pk]))
     order = order_services.lock_order(order)
     _refuse_sku_change_in_progress(order, line_ids)
     condition = Q() if address_changed else Q(order_line_id__in=list(line_ids))
@@ -287,7 +287,7 @@ def backorders_reallocate(*, sku_ids, actor: Actor | None = None) -> list[int]:
 
 @transactional
 def _fill_backorder(order_id: int, actor: Actor) -> bool:
-    locked = stock_lock(sku_ids=order_sku_ids(order_id))
+    locked = stock_lock(sku_ids=order_services.order_sku_ids([order_id]))
     order = order_services.lock_order_if_free(order_id)
     if order is None:
         return False

@@ -16,9 +16,9 @@ from enum import Enum
 from inventory.services import LockedStock, stock_lock
 from oms.core.transactions import RetryTransaction, for_update
 from orders import services as order_services
-from orders.models import Order, OrderLine
+from orders.models import Order
 
-from ..models import FulfillmentOrder, FulfillmentOrderLine
+from ..models import FulfillmentOrder, FulfillmentOrderLine, SourcingRequest
 
 
 class Stock(Enum):
@@ -39,17 +39,11 @@ class Work:
     locked: LockedStock
 
 
-def order_sku_ids(order_id: int) -> set[int]:
-    return set(
-        OrderLine.objects.filter(order_id=order_id, sku__isnull=False).values_list("sku_id", flat=True)
-    )
-
-
 def lock_order_for_sourcing(order: Order, locked: LockedStock | None = None) -> tuple[Order, LockedStock]:
     """Every level of the order's SKUs, then the order. A caller that locked them already
     (a short pick, an edit) passes `locked`; the check under the order lock is the same."""
     if locked is None:
-        locked = stock_lock(sku_ids=order_sku_ids(order.pk))
+        locked = stock_lock(sku_ids=order_services.order_sku_ids([order.pk]))
     order = order_services.lock_order(order)
     return order, locked
 
@@ -67,6 +61,15 @@ def lock_fo_lines(fo: FulfillmentOrder) -> list[FulfillmentOrderLine]:
         .select_related("order_line", "sku")
         .order_by("pk")
     )
+
+
+def claim_sourcing_requests(limit: int, request_ids=None) -> list:
+    """Take up to `limit` waiting sourcing requests that no other run holds (SKIP LOCKED, oldest
+    first). Taken before the stock: a claim never waits, so it cannot close a wait cycle."""
+    requests = SourcingRequest.objects.order_by("pk")
+    if request_ids is not None:
+        requests = requests.filter(pk__in=list(request_ids))
+    return list(for_update(requests, skip_locked=True)[:limit])
 
 
 def lock_fulfillment_orders(ids) -> dict[int, FulfillmentOrder]:
@@ -87,7 +90,7 @@ def lock_work(fo: FulfillmentOrder, stock: Stock = Stock.NONE, *, extra_location
     if stock is Stock.OWN:
         pairs = _own_pairs(fo, extra_location_ids)
     elif stock is Stock.ORDER:
-        sku_ids = order_sku_ids(fo.order_id)
+        sku_ids = order_services.order_sku_ids([fo.order_id])
     locked = stock_lock(pairs=pairs, sku_ids=sku_ids) if (pairs or sku_ids) else LockedStock()
     order = order_services.lock_order(Order(pk=fo.order_id))
     fo = lock_fulfillment_orders([fo.pk])[fo.pk]

@@ -1,23 +1,26 @@
-"""Sourcing orchestration: read the order and locked stock, run the pure engine, reserve,
-create the fulfillment orders and report the allocation, all in one transaction."""
+"""Sourcing orchestration: read the orders and the locked stock, run the pure engine, reserve,
+create the fulfillment orders and report the allocations, all in one transaction.
 
-import logging
+Sourcing works on batches: a queue of waiting orders (requests.py) is sourced many at a time,
+each order planned on what the ones before it left, then everything written together, so
+that the statements per batch stay the same whether it holds one order or fifty.
+"""
+
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from inventory.models import Location
 from inventory.services import LockedStock, ReservationRequest, Take, stock_release, stock_reserve
 from oms.core.actor import Actor
-from oms.core.errors import DomainError
 from oms.core.transactions import transactional
 from orders import services as order_services
-from orders.models import Hold, Order, OrderLine
+from orders.models import Order, OrderLine
 
 from .. import sourcing as engine
 from ..models import FulfillmentOrder, FulfillmentOrderLine, RoutingRule
 from .locks import lock_fulfillment_orders, lock_order_for_sourcing, require_sku_levels
 
-logger = logging.getLogger(__name__)
 CLOSED = (Order.Status.CANCELLED, Order.Status.SHIPPED, Order.Status.COMPLETED)
 
 
@@ -83,15 +86,13 @@ def candidate_locations(locations: Iterable[Location]) -> dict[int, engine.Candi
     }
 
 
-def serving_locations(order: Order, location_ids: Iterable[int]) -> dict[int, Location]:
-    """Active locations that may serve this order: those that ship, and for a pickup order
-    its store (if it takes pickups)."""
+def serves(order: Order, location: Location) -> bool:
+    """An active location may serve this order if it ships, or it is the pickup order's store
+    and takes pickups."""
+    if not location.active:
+        return False
     pickup = order.delivery_method == Order.DeliveryMethod.PICKUP
-    return {
-        loc.pk: loc
-        for loc in Location.objects.filter(pk__in=set(location_ids), active=True)
-        if loc.can_ship or (pickup and loc.pk == order.pickup_location_id and loc.can_pickup)
-    }
+    return location.can_ship or (pickup and location.pk == order.pickup_location_id and location.can_pickup)
 
 
 def line_request(line: OrderLine, quantity: int) -> engine.LineRequest:
@@ -113,75 +114,229 @@ def _fo_kind(order: Order, location: Location) -> str:
     return FulfillmentOrder.Kind.SHIP
 
 
-def _fulfillment_orders_at(
-    order: Order, locations: list[Location]
-) -> tuple[dict[int, FulfillmentOrder], list[int]]:
-    """The order's pending FO at each location (locked), or a new one: one read of the
-    order's FOs, one lock, one insert. The caller holds the order lock. Returns the FOs by
-    location id and the ids of those that existed before."""
-    existing = list(FulfillmentOrder.objects.filter(order=order).values_list("pk", "location_id", "state"))
-    pending = {
-        location_id: pk for pk, location_id, state in existing if state == FulfillmentOrder.State.PENDING
-    }
-    wanted = {location.pk: location for location in locations}
-    reused = [pending[location_id] for location_id in wanted if location_id in pending]
-    fos = {fo.location_id: fo for fo in lock_fulfillment_orders(reused).values()} if reused else {}
-    new = [
-        FulfillmentOrder(
-            order=order,
-            location=location,
-            kind=_fo_kind(order, location),
-            number=f"{order.number}-F{len(existing) + index}",
+@dataclass(frozen=True)
+class SourcingJob:
+    """One locked order to source in a batch, and how."""
+
+    order: Order
+    reason: str = ""
+    exclude_location_ids: frozenset[int] = frozenset()
+    exclude_reason: str = ""
+    record_empty: bool = True  # off: a plan that allocates nothing is not recorded (a backorder run)
+
+
+@dataclass
+class _Context:
+    """What every order of a batch is planned against: locations, rules, running availability."""
+
+    rows: dict[int, Location]
+    candidates: dict[int, engine.CandidateLocation]
+    rules: list[engine.Rule]
+    available: dict[tuple[int, int], int]
+    locations_of_sku: dict[int, list[int]]
+
+    @classmethod
+    def load(cls, orders: list[Order], lines: list[OrderLine], locked: LockedStock) -> "_Context":
+        sku_ids = {line.sku_id for line in lines}
+        levels = [level for level in locked.values() if level.sku_id in sku_ids]
+        location_ids = {level.location_id for level in levels}
+        location_ids |= {order.pickup_location_id for order in orders}
+        location_ids |= {line.sku.dropship_vendor_id for line in lines}  # named even without stock
+        rows = Location.objects.in_bulk(location_ids - {None})
+        locations_of_sku = defaultdict(list)
+        for level in levels:
+            locations_of_sku[level.sku_id].append(level.location_id)
+        return cls(
+            rows=rows,
+            candidates=candidate_locations(rows.values()),
+            rules=routing_rules(),
+            available={(level.sku_id, level.location_id): level.available for level in levels},
+            locations_of_sku=locations_of_sku,
         )
-        for index, location in enumerate((loc for loc in wanted.values() if loc.pk not in fos), start=1)
+
+    def plan(self, job: SourcingJob, lines: list[OrderLine]) -> tuple[engine.Plan, engine.Rule | None]:
+        """Plan one order on what is left, and take what it allocates off what is left."""
+        order = job.order
+        serving = {pk: loc for pk, loc in self.candidates.items() if serves(order, self.rows[pk])}
+        stock = {
+            (line.sku_id, location_id): self.available[line.sku_id, location_id]
+            for line in lines
+            for location_id in self.locations_of_sku[line.sku_id]
+            if location_id in serving
+        }
+        requests = [line_request(line, line.quantity_unallocated) for line in lines]
+        destination = destination_of(order)
+        rule = engine.match_rule(self.rules, requests, destination)
+        plan = engine.source(
+            lines=requests,
+            destination=destination,
+            locations=serving.values(),
+            stock=stock,
+            rule=rule,
+            exclude_location_ids=job.exclude_location_ids,
+            exclude_reason=job.exclude_reason,
+        )
+        if job.reason:
+            plan.sentences.insert(0, f"{job.reason.rstrip('.')}.")
+        sku_of = {line.pk: line.sku_id for line in lines}
+        for allocation in plan.allocations:
+            self.available[sku_of[allocation.line_id], allocation.location_id] -= allocation.quantity
+        return plan, rule
+
+
+def _unallocated_lines(order_ids) -> dict[int, list[OrderLine]]:
+    by_order = defaultdict(list)
+    lines = OrderLine.objects.filter(order_id__in=list(order_ids), sku__isnull=False)
+    for line in lines.select_related("sku").order_by("pk"):
+        if line.quantity_unallocated > 0:
+            by_order[line.order_id].append(line)
+    return by_order
+
+
+def source_orders(
+    jobs: list[SourcingJob], *, locked: LockedStock, actor: Actor
+) -> dict[int, engine.Plan | None]:
+    """Source a batch of orders the caller locked, on stock it locked first (every level of
+    their SKUs). Returns each order's plan, or None when it had nothing to source."""
+    open_jobs = [job for job in jobs if job.order.status not in CLOSED]
+    lines = _unallocated_lines(job.order.pk for job in open_jobs)
+    all_lines = [line for order_lines in lines.values() for line in order_lines]
+    require_sku_levels(locked, {line.sku_id for line in all_lines})
+    plans: dict[int, engine.Plan | None] = {job.order.pk: None for job in jobs}
+    if not all_lines:
+        return plans
+    context = _Context.load([job.order for job in open_jobs], all_lines, locked)
+    placements, recorded = [], []
+    for job in open_jobs:
+        order_lines = lines.get(job.order.pk)
+        if not order_lines:
+            continue
+        plan, rule = context.plan(job, order_lines)
+        plans[job.order.pk] = plan
+        if not plan.allocations and not job.record_empty:
+            continue
+        by_line = {line.pk: line for line in order_lines}
+        placements.append(
+            (
+                job.order,
+                [(context.rows[a.location_id], by_line[a.line_id], a.quantity) for a in plan.allocations],
+            )
+        )
+        recorded.append((job.order, plan, rule))
+    fos = assign_many(placements, actor, locked=locked)
+    order_services.order_record_allocations(
+        allocations=[
+            order_services.Allocation(
+                order=order,
+                allocated=plan.allocated_by_line(),
+                explanation=plan.explanation,
+                payload={
+                    "rule": rule.name if rule else None,
+                    "fulfillment_orders": [fo.number for fo in fos.get(order.pk, [])],
+                    "backordered": {str(k): v for k, v in plan.backordered.items()},
+                },
+            )
+            for order, plan, rule in recorded
+        ],
+        actor=actor,
+    )
+    return plans
+
+
+def _pending_fulfillment_orders(wanted: dict[int, tuple[Order, dict[int, Location]]]):
+    """{order id: {location id: FO}}: each order's pending FO at each wanted location (locked),
+    or a new one. One read of the orders' FOs, one lock, one insert. Also returns the ids of the
+    FOs that existed before."""
+    existing = defaultdict(list)
+    for pk, order_id, location_id, state in FulfillmentOrder.objects.filter(
+        order_id__in=list(wanted)
+    ).values_list("pk", "order_id", "location_id", "state"):
+        existing[order_id].append((pk, location_id, state))
+    reused_ids = [
+        pk
+        for order_id, (_order, locations) in wanted.items()
+        for pk, location_id, state in existing[order_id]
+        if state == FulfillmentOrder.State.PENDING and location_id in locations
     ]
+    fos = defaultdict(dict)
+    for fo in lock_fulfillment_orders(reused_ids).values() if reused_ids else []:
+        fos[fo.order_id][fo.location_id] = fo
+    new = []
+    for order_id, (order, locations) in wanted.items():
+        missing = [location for location in locations.values() if location.pk not in fos[order_id]]
+        for index, location in enumerate(missing, start=len(existing[order_id]) + 1):
+            new.append(
+                FulfillmentOrder(
+                    order=order,
+                    location=location,
+                    kind=_fo_kind(order, location),
+                    number=f"{order.number}-F{index}",
+                )
+            )
     for fo in FulfillmentOrder.objects.bulk_create(new):
-        fos[fo.location_id] = fo
-    for fo in fos.values():
-        fo.location = wanted[fo.location_id]
-    return fos, reused
+        fos[fo.order_id][fo.location_id] = fo
+    for order_id, (_order, locations) in wanted.items():
+        for location_id, fo in fos[order_id].items():
+            fo.location = locations[location_id]
+    return fos, reused_ids
 
 
-def assign(
-    order: Order,
-    allocations: list[tuple[Location, OrderLine, int]],
+def assign_many(
+    placements: list[tuple[Order, list[tuple[Location, OrderLine, int]]]],
     actor: Actor,
     *,
     locked: LockedStock,
-    reference: str = "",
-) -> list[FulfillmentOrder]:
+) -> dict[int, list[FulfillmentOrder]]:
     """Put units of order lines on (pending) fulfillment orders and reserve them, all or nothing
-    (InsufficientStock). The caller holds the stock locks (`locked`) and the order lock. Queries
-    stay the same whatever the number of lines and locations."""
-    fos, reused = _fulfillment_orders_at(order, [location for location, _, _ in allocations])
+    (InsufficientStock), for many orders at once. The caller holds the stock locks (`locked`)
+    and the orders' locks. The statements are the same whatever the number of orders, lines and
+    locations. Returns each order's fulfillment orders that got units."""
+    wanted = {
+        order.pk: (order, {location.pk: location for location, _, _ in allocations})
+        for order, allocations in placements
+        if allocations
+    }
+    if not wanted:
+        return {}
+    fos, reused = _pending_fulfillment_orders(wanted)
     existing: dict[tuple[int, int], FulfillmentOrderLine] = {}
     for fo_line in FulfillmentOrderLine.objects.filter(fulfillment_order_id__in=reused) if reused else []:
         existing[fo_line.fulfillment_order_id, fo_line.order_line_id] = fo_line
-    new_lines, grown, holders = [], [], []
-    for location, order_line, quantity in allocations:
-        fo = fos[location.pk]
-        fo_line = existing.get((fo.pk, order_line.pk))
-        if fo_line is None or fo_line.sku_id != order_line.sku_id:
-            fo_line = FulfillmentOrderLine(
-                fulfillment_order=fo, order_line=order_line, sku_id=order_line.sku_id, quantity=quantity
-            )
-            existing[fo.pk, order_line.pk] = fo_line
-            new_lines.append(fo_line)
-        else:
-            fo_line.quantity += quantity
-            if fo_line.pk is not None and fo_line not in grown:
-                grown.append(fo_line)
-        holders.append((fo_line, order_line.sku_id, location.pk, quantity))
+    new_lines, grown, requests = [], [], []
+    for order, allocations in placements:
+        for location, order_line, quantity in allocations:
+            fo = fos[order.pk][location.pk]
+            fo_line = existing.get((fo.pk, order_line.pk))
+            if fo_line is None or fo_line.sku_id != order_line.sku_id:
+                fo_line = FulfillmentOrderLine(
+                    fulfillment_order=fo, order_line=order_line, sku_id=order_line.sku_id, quantity=quantity
+                )
+                existing[fo.pk, order_line.pk] = fo_line
+                new_lines.append(fo_line)
+            else:
+                fo_line.quantity += quantity
+                if fo_line.pk is not None and fo_line not in grown:
+                    grown.append(fo_line)
+            requests.append((fo_line, order_line.sku_id, location.pk, quantity, order.number))
     FulfillmentOrderLine.objects.bulk_create(new_lines)
     if grown:
         FulfillmentOrderLine.objects.bulk_update(grown, ["quantity"])
-    requests = [
-        ReservationRequest(sku_id, location_id, units, fo_line)
-        for fo_line, sku_id, location_id, units in holders
-    ]
-    if requests:
-        stock_reserve(requests=requests, actor=actor, reference=reference or order.number, locked=locked)
-    return list(fos.values())
+    stock_reserve(
+        requests=[
+            ReservationRequest(sku_id, location_id, units, fo_line, reference=number)
+            for fo_line, sku_id, location_id, units, number in requests
+        ],
+        actor=actor,
+        locked=locked,
+    )
+    return {order_id: list(by_location.values()) for order_id, by_location in fos.items()}
+
+
+def assign(
+    order: Order, allocations: list[tuple[Location, OrderLine, int]], actor: Actor, *, locked: LockedStock
+) -> list[FulfillmentOrder]:
+    """`assign_many` for one order (a re-route to a chosen location)."""
+    return assign_many([(order, allocations)], actor, locked=locked).get(order.pk, [])
 
 
 def take_back(
@@ -224,94 +379,10 @@ def fulfillment_source_order(
     record_empty: bool = True,
     locked: LockedStock | None = None,
 ) -> engine.Plan | None:
-    """Source every unallocated unit of the order; None when there is nothing to source.
-    A plan that allocates nothing is still recorded (the order shows backordered) unless
-    `record_empty` is off (a backorder run that found nothing new). A caller inside a step that
-    locked the order's stock already passes it as `locked`."""
+    """Source every unallocated unit of one order; None when there is nothing to source. A
+    plan that allocates nothing is still recorded (the order shows backordered) unless
+    `record_empty` is off. A caller inside a step that locked the order's stock already (a short
+    pick, a reject, an edit) passes it as `locked`."""
     order, locked = lock_order_for_sourcing(order, locked)
-    if order.status in CLOSED:
-        return None
-    lines = [
-        line
-        for line in OrderLine.objects.filter(order=order, sku__isnull=False)
-        .select_related("sku")
-        .order_by("pk")
-        if line.quantity_unallocated > 0
-    ]
-    if not lines:
-        return None
-    sku_ids = {line.sku_id for line in lines}
-    require_sku_levels(locked, sku_ids)
-    levels = [level for level in locked.values() if level.sku_id in sku_ids]
-    location_ids = {level.location_id for level in levels} | {order.pickup_location_id}
-    location_ids |= {line.sku.dropship_vendor_id for line in lines}  # named even without stock
-    rows = serving_locations(order, location_ids - {None})
-    locations = candidate_locations(rows.values())
-    stock = {
-        (level.sku_id, level.location_id): level.available
-        for level in levels
-        if level.location_id in locations
-    }
-    requests = [line_request(line, line.quantity_unallocated) for line in lines]
-    destination = destination_of(order)
-    rule = engine.match_rule(routing_rules(), requests, destination)
-    plan = engine.source(
-        lines=requests,
-        destination=destination,
-        locations=locations.values(),
-        stock=stock,
-        rule=rule,
-        exclude_location_ids=exclude_location_ids,
-        exclude_reason=exclude_reason,
-    )
-    if reason:
-        plan.sentences.insert(0, f"{reason.rstrip('.')}.")
-    if not plan.allocations and not record_empty:
-        return plan
-    by_line = {line.pk: line for line in lines}
-    fos = assign(
-        order,
-        [(rows[a.location_id], by_line[a.line_id], a.quantity) for a in plan.allocations],
-        actor,
-        locked=locked,
-    )
-    order_services.order_record_allocation(
-        order=order,
-        allocated=plan.allocated_by_line(),
-        actor=actor,
-        explanation=plan.explanation,
-        payload={
-            "rule": rule.name if rule else None,
-            "fulfillment_orders": [fo.number for fo in fos],
-            "backordered": {str(k): v for k, v in plan.backordered.items()},
-        },
-    )
-    return plan
-
-
-def fulfillment_source_after_commit(*, order_id: int, reason: str) -> engine.Plan | None:
-    """Source an order whose acceptance (or release) has committed. Whatever goes wrong is
-    kept on the order: it goes on an `exception` hold naming the failure, which customer
-    service sees, and releasing that hold sources it again. Never raises."""
-    actor = Actor.system("fulfillment")
-    try:
-        return fulfillment_source_order(order=Order(pk=order_id), actor=actor, reason=reason)
-    except Order.DoesNotExist:
-        return None
-    except Exception as exc:  # a sourcing failure must not lose the order: it is held instead
-        logger.exception("sourcing order %s failed", order_id)
-        _hold_after_failure(order_id, exc, actor)
-        return None
-
-
-def _hold_after_failure(order_id: int, exc: Exception, actor: Actor) -> None:
-    what = exc.message if isinstance(exc, DomainError) else f"an unexpected error ({type(exc).__name__})"
-    try:
-        order_services.order_hold(
-            order=Order(pk=order_id),
-            kind=Hold.Kind.EXCEPTION,
-            reason=f"Sourcing failed: {what}. Release this hold to source the order again.",
-            actor=actor,
-        )
-    except DomainError as refusal:  # closed meanwhile (cancelled, shipped): nothing to hold
-        logger.warning("order %s not held after a sourcing failure: %s", order_id, refusal.message)
+    job = SourcingJob(order, reason, frozenset(exclude_location_ids), exclude_reason, record_empty)
+    return source_orders([job], locked=locked, actor=actor)[order.pk]

@@ -32,6 +32,7 @@ class ReservationRequest:
     location_id: int
     quantity: int
     holder: models.Model
+    reference: str = ""  # the ledger's reference for this one (an order number), else the call's
 
 
 def _require_positive(quantity, field: str = "quantity") -> None:

@@ -85,7 +85,12 @@ def stock_reserve(
         )
         movements.append(
             _movement(
-                level, Kind.RESERVATION, actor, reserved_delta=request.quantity, reference=reference, **holder
+                level,
+                Kind.RESERVATION,
+                actor,
+                reserved_delta=request.quantity,
+                reference=request.reference or reference,
+                **holder,
             )
         )
     _save(movements)

@@ -134,6 +134,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
+    # Orders are sourced right after their intake commits; this catches any a lost wake-up left.
+    "fulfillment-source-requested": {"task": "fulfillment.source_requested", "schedule": 60},
     "purge-idempotency-records": {"task": "core.purge_idempotency_records", "schedule": 60 * 60},
     "orders-cancel-expired-unpaid": {"task": "orders.cancel_expired_unpaid_orders", "schedule": 15 * 60},
     "orders-anonymize-expired-customer-data": {

@@ -20,16 +20,21 @@ def lock_order(order: Order) -> Order:
     return for_update(Order.objects.select_related("channel")).get(pk=order.pk)
 
 
+def lock_orders(order_ids, *, skip_locked: bool = False) -> dict[int, Order]:
+    """Lock many orders in one statement (primary-key order); with `skip_locked`, those another
+    transaction holds are left out (that one is working on them: a backorder run, say)."""
+    rows = for_update(Order.objects.select_related("channel"), skip_locked=skip_locked)
+    return {order.pk: order for order in rows.filter(pk__in=sorted(set(order_ids))).order_by("pk")}
+
+
 def lock_order_if_free(order_id: int) -> Order | None:
-    """The order locked, or None when another transaction holds it (that one is working on it
-    and will see what this one would have done: a backorder run, say)."""
-    return for_update(Order.objects.select_related("channel"), skip_locked=True).filter(pk=order_id).first()
+    return lock_orders([order_id], skip_locked=True).get(order_id)
 
 
-def _sku_ids(order_id: int) -> set[int]:
-    return set(
-        OrderLine.objects.filter(order_id=order_id, sku__isnull=False).values_list("sku_id", flat=True)
-    )
+def order_sku_ids(order_ids) -> set[int]:
+    """The SKUs on these orders' lines (read without a lock, to know what to lock first)."""
+    lines = OrderLine.objects.filter(order_id__in=list(order_ids), sku__isnull=False)
+    return set(lines.values_list("sku_id", flat=True))
 
 
 def lock_order_with_stock(
@@ -38,7 +43,7 @@ def lock_order_with_stock(
     """For steps that may free or move stock: the stock levels of the order's SKUs (and of
     `extra_sku_ids`, SKUs an edit brings in) at every location, then the order. Returns the
     locked order, its lines by id (read under the lock) and the locked stock."""
-    sku_ids = _sku_ids(order.pk) | set(extra_sku_ids)
+    sku_ids = order_sku_ids([order.pk]) | set(extra_sku_ids)
     locked = stock_lock(sku_ids=sku_ids)
     order = lock_order(order)
     lines = {line.pk: line for line in OrderLine.objects.filter(order=order).order_by("pk")}

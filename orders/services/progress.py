@@ -4,19 +4,29 @@ Fulfillment owns the plan and its reservations; these functions keep the order l
 quantities and the order status in step, each with a timeline event and an outbox row.
 """
 
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.utils import timezone
+
 from oms.core.actor import Actor
 from oms.core.transactions import transactional
 
 from ..errors import OrderConflict, OrderErrorCode
 from ..models import Order, OrderLine
-from .locks import lock_order
-from .timeline import timeline_event, timeline_write
+from .locks import lock_order, lock_orders
+from .timeline import timeline_event, timeline_write, timeline_write_many
 
 Status = Order.Status
 
 
 def _lines(order: Order, line_ids) -> dict[int, OrderLine]:
     lines = {line.pk: line for line in OrderLine.objects.filter(order=order).order_by("pk")}
+    _require_lines(lines, line_ids)
+    return lines
+
+
+def _require_lines(lines: dict[int, OrderLine], line_ids) -> None:
     unknown = set(line_ids) - set(lines)
     if unknown:
         raise OrderConflict(
@@ -24,7 +34,6 @@ def _lines(order: Order, line_ids) -> dict[int, OrderLine]:
             "Those lines are not on this order.",
             details={"line_ids": sorted(unknown)},
         )
-    return lines
 
 
 def _set_progress(order: Order, target: str) -> tuple[str, str] | None:
@@ -67,10 +76,19 @@ def _status_event(order: Order, change, actor: Actor):
 
 
 def _save(order: Order, lines) -> None:
+    _save_many([(order, lines)])
+
+
+def _save_many(entries) -> None:
+    """[(order, its lines)]: the lines' quantities and the orders' status, two statements."""
+    now = timezone.now()
+    for order, _lines in entries:
+        order.updated_at = now
     OrderLine.objects.bulk_update(
-        lines, ["quantity_allocated", "quantity_shipped", "quantity_cancelled", "quantity_returned"]
+        [line for _order, lines in entries for line in lines],
+        ["quantity_allocated", "quantity_shipped", "quantity_cancelled", "quantity_returned"],
     )
-    order.save(update_fields=["status", "held_from", "updated_at"])
+    Order.objects.bulk_update([order for order, _lines in entries], ["status", "held_from", "updated_at"])
 
 
 def _require_units(line: OrderLine, units: int, limit: int, refusal: str) -> None:
@@ -99,6 +117,17 @@ def _record(
     return order
 
 
+@dataclass(frozen=True)
+class Allocation:
+    """What one sourcing run assigned on one order: {order_line_id: units} (empty: nothing
+    could be allocated, the order waits on backorder), with the engine's explanation."""
+
+    order: Order
+    allocated: dict[int, int]
+    explanation: str = ""
+    payload: dict | None = None
+
+
 @transactional
 def order_record_allocation(
     *,
@@ -108,34 +137,51 @@ def order_record_allocation(
     explanation: str = "",
     payload: dict | None = None,
 ) -> Order:
-    """Units were assigned to locations: {order_line_id: units}. An empty dict after a
-    sourcing run means nothing could be allocated (the order waits on backorder)."""
-    order = lock_order(order)
+    """Units were assigned to locations: {order_line_id: units}."""
+    (order,) = order_record_allocations(
+        allocations=[Allocation(order, allocated, explanation, payload)], actor=actor
+    )
+    return order
+
+
+@transactional
+def order_record_allocations(*, allocations: list[Allocation], actor: Actor) -> list[Order]:
+    """The allocations of a batch of orders (a sourcing run takes many at once): the orders are
+    locked in one statement and their lines read, saved and written on the timeline together."""
+    orders = lock_orders(allocation.order.pk for allocation in allocations)
+    lines = defaultdict(dict)
+    for line in OrderLine.objects.filter(order_id__in=list(orders)).order_by("pk"):
+        lines[line.order_id][line.pk] = line
+    entries = [_allocate(orders[a.order.pk], lines[a.order.pk], a, actor) for a in allocations]
+    _save_many([(order, list(lines[order.pk].values())) for order, _events in entries])
+    timeline_write_many(entries)
+    return [order for order, _events in entries]
+
+
+def _allocate(order: Order, lines: dict[int, OrderLine], allocation: Allocation, actor: Actor):
+    """On a locked order: raise its lines' allocated units; returns (order, timeline events)."""
     if order.status in (Status.CANCELLED, Status.SHIPPED, Status.COMPLETED):
         raise OrderConflict(OrderErrorCode.ORDER_CLOSED, f"Order {order.number} is {order.status}.")
-    lines = _lines(order, allocated)
-    for line_id, units in allocated.items():
+    _require_lines(lines, allocation.allocated)
+    for line_id, units in allocation.allocated.items():
         line = lines[line_id]
         _require_units(
             line, units, line.quantity_unallocated, f"cannot allocate {units} of {line.quantity_unallocated}"
         )
         line.quantity_allocated += units
-    all_lines = list(lines.values())
-    target = _progress_after_allocation(all_lines)
+    target = _progress_after_allocation(lines.values())
     if order.progress_status == Status.PARTIALLY_SHIPPED:
         target = Status.PARTIALLY_SHIPPED
     change = _set_progress(order, target)
-    return _record(
+    units = {"allocated": {str(line_id): n for line_id, n in allocation.allocated.items()}}
+    event = timeline_event(
         order,
-        all_lines,
-        change,
         "allocated",
         actor,
-        quantities=allocated,
-        key="allocated",
-        message=explanation,
-        payload=payload,
+        message=allocation.explanation,
+        payload={**units, **(allocation.payload or {})},
     )
+    return order, [event, *_status_event(order, change, actor)]
 
 
 @transactional

@@ -44,18 +44,24 @@ def timeline_event(
 
 def timeline_write(order: Order, events: list[OrderEvent]) -> list[OrderEvent]:
     """Save events and, in the same transaction, one outbox row per event (topic order.<kind>)."""
+    return timeline_write_many([(order, events)])
+
+
+def timeline_write_many(entries: list[tuple[Order, list[OrderEvent]]]) -> list[OrderEvent]:
+    """The events of many orders at once: one insert of events, one of outbox rows."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("timeline events must be written inside the transaction of the change")
-    saved = OrderEvent.objects.bulk_create(events)
-    base = order_payload(order)
+    saved = OrderEvent.objects.bulk_create([event for _order, events in entries for event in events])
+    bases = {order.pk: order_payload(order) for order, _events in entries}
+    numbers = {order.pk: order.number for order, _events in entries}
     outbox_write(
         [
             outbox_event(
                 f"order.{event.kind}",
                 aggregate_type="order",
-                aggregate_id=order.number,
+                aggregate_id=numbers[event.order_id],
                 payload={
-                    **base,
+                    **bases[event.order_id],
                     "event": event.kind,
                     "from_status": event.from_status,
                     "to_status": event.to_status,
