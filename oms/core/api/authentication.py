@@ -54,7 +54,8 @@ class BearerTokenAuthentication(authentication.TokenAuthentication):
 
     def authenticate_credentials(self, key):
         if key.startswith("ch_"):
-            channel = Channel.objects.filter(api_token_digest=token_digest(key), active=True).first()
+            channel = Channel.objects.filter(api_token_digest=token_digest(key), active=True)[:1]
+            channel = channel[0] if channel else None
             if channel is None:
                 raise exceptions.AuthenticationFailed("Invalid or inactive channel token.")
             return ChannelPrincipal(channel), key
