@@ -20,7 +20,7 @@ from inventory.models import normalize_code
 from oms.core.models import Channel
 
 from .models import Hold, Order, OrderEvent, OrderLine
-from .services.intake import NUMBER_ALPHABET, NUMBER_LENGTH, NUMBER_PREFIX, normalize_name_key
+from .services.normalize import NUMBER_ALPHABET, NUMBER_LENGTH, NUMBER_PREFIX, normalize_name_key
 
 NUMBER_RE = re.compile(rf"^{NUMBER_PREFIX}?[{NUMBER_ALPHABET}]{{{NUMBER_LENGTH}}}$", re.IGNORECASE)
 PHONE_RE = re.compile(r"^\+?[\d\s().-]{5,}$")

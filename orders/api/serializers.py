@@ -4,127 +4,20 @@ Input serializers only check that a request is well-formed (400 with field error
 otherwise); what a well-formed order means for the business is decided in orders.services.
 """
 
-from decimal import Decimal
-
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from oms.core.money import quantize
 
 from ..models import Hold, Order
-
-MAX_LINES = 500
-
-
-class MoneyField(serializers.DecimalField):
-    """Money travels as a decimal string ("19.99"), never as a JSON number."""
-
-    default_error_messages = {"not_string": 'Send money as a decimal string, e.g. "19.99".'}
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_digits", 14)
-        kwargs.setdefault("decimal_places", 3)
-        kwargs.setdefault("min_value", Decimal("0"))
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("not_string")
-        return super().to_internal_value(data)
-
-
-def inline_choice_field(choices: list[str], **kwargs) -> serializers.ChoiceField:
-    """A choice field documented with an inline enum (a subset of a model's choices would
-    otherwise collide with the model's enum component in the OpenAPI schema)."""
-
-    @extend_schema_field({"type": "string", "enum": list(choices)})
-    class InlineChoiceField(serializers.ChoiceField):
-        pass
-
-    return InlineChoiceField(choices=choices, **kwargs)
-
-
-class CustomerSerializer(serializers.Serializer):
-    email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
-    name = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
-
-
-class AddressSerializer(serializers.Serializer):
-    name = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    line1 = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    line2 = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    city = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    region = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    postal_code = serializers.CharField(required=False, allow_blank=True, max_length=20)
-    country_code = serializers.RegexField(
-        r"^[A-Za-z]{2}$", required=False, allow_blank=True, help_text="ISO 3166-1 alpha-2."
-    )
-    latitude = serializers.DecimalField(
-        max_digits=9, decimal_places=6, required=False, allow_null=True, min_value=-90, max_value=90
-    )
-    longitude = serializers.DecimalField(
-        max_digits=9, decimal_places=6, required=False, allow_null=True, min_value=-180, max_value=180
-    )
-
-
-class DeliverySerializer(serializers.Serializer):
-    method = serializers.ChoiceField(choices=Order.DeliveryMethod.choices, default=Order.DeliveryMethod.SHIP)
-    pickup_location = serializers.CharField(
-        required=False, allow_blank=True, max_length=40, help_text="Location code; required for pickup."
-    )
-
-    def validate(self, attrs):
-        if attrs.get("method") == Order.DeliveryMethod.PICKUP and not attrs.get("pickup_location"):
-            raise serializers.ValidationError({"pickup_location": ["Required for pickup."]}, code="required")
-        return attrs
-
-
-class IntakeLineSerializer(serializers.Serializer):
-    sku = serializers.CharField(max_length=64, help_text="The channel's SKU code.")
-    name = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    quantity = serializers.IntegerField(min_value=1, max_value=100_000)
-    unit_price = MoneyField()
-    discount = MoneyField(required=False, default="0", help_text="On the whole line.")
-    tax = MoneyField(required=False, default="0", help_text="On the whole line.")
-
-
-class TotalsSerializer(serializers.Serializer):
-    subtotal = MoneyField(required=False, help_text="Sum of unit price x quantity.")
-    discount = MoneyField(required=False, help_text="Sum of line discounts.")
-    tax = MoneyField(required=False, help_text="Sum of line taxes.")
-    total = MoneyField(help_text="subtotal - discount + tax + shipping_price.")
-
-
-class OrderIntakeSerializer(serializers.Serializer):
-    channel = serializers.SlugField(
-        required=False,
-        max_length=40,
-        help_text="Channel code; optional when a channel posts with its own token.",
-    )
-    external_id = serializers.CharField(max_length=100, help_text="The order's id in the channel.")
-    placed_at = serializers.DateTimeField()
-    currency = serializers.RegexField(r"^[A-Za-z]{3}$", help_text="ISO 4217, e.g. USD.")
-    customer = CustomerSerializer()
-    shipping_address = AddressSerializer(required=False)
-    billing_address = AddressSerializer(required=False)
-    delivery = DeliverySerializer(required=False)
-    lines = IntakeLineSerializer(many=True, allow_empty=False, max_length=MAX_LINES)
-    shipping_price = MoneyField(required=False, default="0")
-    totals = TotalsSerializer()
-    payment_status = inline_choice_field(
-        [Order.PaymentStatus.PENDING, Order.PaymentStatus.AUTHORIZED, Order.PaymentStatus.PAID],
-        default=Order.PaymentStatus.PENDING,
-    )
-    ship_by = serializers.DateTimeField(
-        required=False, allow_null=True, help_text="From the channel; else placed_at + channel handling days."
-    )
-
-    def validate_external_id(self, value):
-        if not value.strip():
-            raise serializers.ValidationError("May not be blank.", code="blank")
-        return value.strip()
-
+from .intake import (  # noqa: F401 (the intake schema, re-exported for its users)
+    MAX_LINES,
+    AddressSerializer,
+    CustomerSerializer,
+    IntakeLineSerializer,
+    MoneyField,
+    OrderIntakeSerializer,
+    inline_choice_field,
+)
 
 # --- Responses ---------------------------------------------------------------------------
 

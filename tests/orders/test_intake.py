@@ -67,7 +67,10 @@ def test_ship_by_skips_the_weekend_and_the_channels_own_date_wins(api, web, skus
         ({"totals": {"subtotal": "1.00"}}, "totals.total"),
         ({"delivery": {"method": "pickup"}}, "delivery.pickup_location"),
         ({"shipping_address": {"country_code": "USA"}}, "shipping_address.country_code"),
-        ({"payment_status": "refunded"}, "payment_status"),
+        ({"payment_status": "charged"}, "payment_status"),
+        ({"placed_at": "2026-03-02T10:00:00"}, "placed_at"),  # no offset: refused, not read as UTC
+        ({"lines": [{"sku": "TSHIRT-M", "quantity": 1, "unit_price": "1.00001"}]}, "lines.0.unit_price"),
+        ({"lines": [{"sku": "TSHIRT-M", "quantity": 1}]}, "lines.0.unit_price"),
     ],
 )
 def test_malformed_input_gets_400_with_field_errors_and_creates_nothing(api, web, skus, change, field):
@@ -177,14 +180,26 @@ def test_same_key_with_another_body_is_refused_with_422(api, web, skus):
     assert Order.objects.count() == 1
 
 
-def test_same_channel_and_external_id_returns_the_existing_order_with_200(api, web, skus, signals):
+def test_same_channel_and_external_id_again_unchanged_answers_200_and_writes_nothing(api, web, skus, signals):
     first = api.post(URL, order_payload()).json()
     outbox = OutboxEvent.objects.count()
-    again = api.post(URL, order_payload(customer={"name": "Somebody Else"}))
+    again = api.post(URL, order_payload())
     assert again.status_code == 200
     assert again.json() == first
     assert Order.objects.count() == 1
     assert OutboxEvent.objects.count() == outbox
+    assert len(signals.named("order_accepted")) == 1
+
+
+def test_same_channel_and_external_id_with_changes_is_an_update_done_by_the_channel(api, web, skus, signals):
+    api.post(URL, order_payload())
+    again = api.post(URL, order_payload(customer={"name": "Somebody Else"}))
+    assert again.status_code == 200
+    order = again.json()
+    assert order["customer"]["name"] == "Somebody Else"
+    [event] = [event for event in order["timeline"] if event["kind"] == "channel_updated"]
+    assert event["actor"] == {"kind": "channel", "label": "web"}
+    assert Order.objects.count() == 1
     assert len(signals.named("order_accepted")) == 1
 
 

@@ -1,0 +1,583 @@
+"""Updates from the channel: a known (channel, external id) arriving again.
+
+The document is compared with what the channel stated before (not with what customer service
+changed since: a line's stated quantity and money, the channel's ship-to), and each difference is
+applied through the service that owns it, on the timeline as done by the channel:
+- header (channel status, notes, customer, billing address, attributes, discount codes);
+- ship-to or pickup location -> order_edit_address;
+- lines: matched by channel line id (by position when neither side has ids); new -> added,
+  gone -> removed, quantity / SKU / money -> order_edit_lines; units the channel cancelled ->
+  order_cancel_lines; units it shipped of lines it fulfils -> order_record_channel_shipment;
+- shipping lines, fees, tax lines, order discount -> replaced, totals computed again;
+- the order cancelled -> order_cancel; payment -> order_update_payment; refunds ->
+  order_record_refund, each once by its channel refund id.
+Each step runs in a savepoint: a change the OMS cannot apply (a line already shipped) leaves no
+trace of itself and goes, with the difference, on an `exception` hold (on a closed order, which
+cannot be held, on the timeline). A document whose updated-at is older than the last one applied
+is ignored.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from inventory.models import normalize_code
+from oms.core.actor import Actor
+from oms.core.errors import DomainError
+from oms.core.money import ZERO, exact, quantize
+from oms.core.transactions import transactional
+
+from ..models import OPEN_STATUSES, ChannelRefund, Hold, Order, OrderCharge, OrderLine, TaxLine
+from .amounts import (
+    TOTAL_FIELDS,
+    LineMoney,
+    apply_totals,
+    compute_totals,
+    stated_line_money,
+    totals_of,
+    totals_problem,
+)
+from .cancellation import order_cancel, order_cancel_lines
+from .document import (
+    PAYMENT_BASE,
+    Rows,
+    build_charges,
+    build_lines,
+    build_refunds,
+    channel_totals,
+    currency_problems,
+    find_skus,
+    order_tax,
+    payment_problem,
+    refund_payload,
+    sku_codes,
+    summed_refund,
+    tax_lines_of,
+)
+from .edits import order_edit_address, order_edit_lines
+from .holds import open_holds, order_hold
+from .locks import lock_order, lock_order_with_stock
+from .normalize import normalize_address, normalize_email, normalize_name_key, normalize_phone, surname_key
+from .payment import order_record_refund, order_update_payment
+from .progress import order_record_channel_shipment
+from .timeline import timeline_record
+
+STALE, UNCHANGED, APPLIED = "stale", "unchanged", "applied"
+PaymentStatus = Order.PaymentStatus
+BY_CHANNEL = "Changed by the channel."
+
+
+@dataclass
+class ChannelUpdate:
+    """What an update did: `changes` applied, `not_applied` differences (held), `problems` of
+    the document itself (another currency, totals that do not add up: held too)."""
+
+    order: Order
+    outcome: str = UNCHANGED
+    changes: list[str] = field(default_factory=list)
+    not_applied: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def attempt(self, change: str, work: Callable[[], object]) -> bool:
+        """Run one change in a savepoint; a refusal rolls it back and is kept as a difference."""
+        try:
+            with transaction.atomic():
+                work()
+        except DomainError as refusal:
+            self.not_applied.append(f"{change}: not applied ({refusal.message.rstrip('.')}).")
+            return False
+        self.changes.append(change)
+        self.order = lock_order(self.order)  # as the service left it
+        return True
+
+
+@transactional
+def order_apply_channel_update(*, order: Order, data: dict, actor: Actor | None = None) -> ChannelUpdate:
+    """Apply a validated normalized document (orders.api.intake) to the order the channel sent
+    before. `actor` is who brought the document in; the changes are the channel's."""
+    skus = find_skus(sku_codes(data))
+    order, _order_lines, _locked = lock_order_with_stock(order, extra_sku_ids={sku.pk for sku in skus.values()})
+    stated_at = data.get("updated_at")
+    if stated_at and order.channel_updated_at and stated_at < order.channel_updated_at:
+        return ChannelUpdate(order, STALE)
+    update = ChannelUpdate(order)
+    by_channel = Actor.for_channel(order.channel)
+    _header(update, data, by_channel)
+    _delivery(update, data, by_channel)
+    matched = _lines(update, data, skus, by_channel)
+    _charges(update, data, matched)
+    _cancellation(update, data, by_channel)
+    _payment(update, data, by_channel)
+    _refunds(update, data, by_channel)
+    _statement(update, data, skus)
+    _hold_differences(update, by_channel)
+    if stated_at and (update.order.channel_updated_at is None or stated_at > update.order.channel_updated_at):
+        update.order.channel_updated_at = stated_at
+        update.order.save(update_fields=["channel_updated_at", "updated_at"])
+    if update.changes:
+        update.outcome = APPLIED
+    return update
+
+
+# --- header ------------------------------------------------------------------------------
+
+
+def _header_values(order: Order, data: dict) -> dict:
+    values = {}
+    for key, column in (("channel_status", "channel_status"), ("customer_note", "customer_note")):
+        if key in data:
+            values[column] = data[key] or ""
+    if "instructions" in (data.get("delivery") or {}):
+        values["delivery_instructions"] = data["delivery"]["instructions"] or ""
+    if "attributes" in data:
+        values["attributes"] = [{"name": a["name"], "value": a["value"]} for a in data["attributes"]]
+    if "discount_codes" in data:
+        values["discount_codes"] = [
+            {"code": c["code"], "type": c.get("type") or "", "amount": str(c.get("amount") or "")}
+            for c in data["discount_codes"]
+        ]
+    if data.get("ship_by"):
+        values["ship_by"] = data["ship_by"]
+    if order.anonymized_at is None:  # personal data once erased stays erased
+        customer = data.get("customer") or {}
+        name = " ".join((customer.get("name") or "").split())
+        if "email" in customer:
+            values["customer_email"] = normalize_email(customer["email"])
+        if "name" in customer:
+            values.update(
+                customer_name=name,
+                customer_name_key=normalize_name_key(name),
+                customer_surname_key=surname_key(name),
+            )
+        if "phone" in customer:
+            values["customer_phone"] = normalize_phone(customer["phone"])
+        if data.get("billing_address"):
+            from .intake import json_address
+
+            values["billing_address"] = json_address(normalize_address(data["billing_address"]))
+    return values
+
+
+def _header(update: ChannelUpdate, data: dict, actor: Actor) -> None:
+    order = update.order
+    changed = {
+        column: value
+        for column, value in _header_values(order, data).items()
+        if getattr(order, column) != value
+    }
+    if not changed:
+        return
+    shown = [column for column in changed if not column.endswith("_key")]
+    payload = {
+        "changes": {
+            column: {"before": _shown(getattr(order, column)), "after": _shown(changed[column])}
+            for column in shown
+        }
+    }
+    for column, value in changed.items():
+        setattr(order, column, value)
+    order.save(update_fields=[*changed, "updated_at"])
+    message = "Updated by the channel: " + ", ".join(column.replace("_", " ") for column in shown) + "."
+    timeline_record(order, "channel_updated", actor, message=message, payload=payload)
+    update.changes.append(message)
+
+
+def _shown(value):
+    return value if isinstance(value, str | list | dict | type(None)) else str(value)
+
+
+# --- ship-to -----------------------------------------------------------------------------
+
+
+def _delivery(update: ChannelUpdate, data: dict, actor: Actor) -> None:
+    from .intake import json_address
+
+    order = update.order
+    if order.anonymized_at is not None:
+        return
+    delivery = data.get("delivery") or {}
+    if delivery.get("method") == Order.DeliveryMethod.PICKUP:
+        code = (delivery.get("pickup_location") or "").strip()
+        current = order.pickup_location.code if order.pickup_location_id else None
+        if code and code != current:
+            update.attempt(
+                f"Pickup location changed to {code}",
+                lambda: order_edit_address(
+                    order=order, address=None, pickup_location=code, actor=actor, reason=BY_CHANNEL
+                ),
+            )
+        return
+    if not data.get("shipping_address"):
+        return
+    stated = json_address(normalize_address(data["shipping_address"]))
+    if stated == order.channel_address:
+        return  # the channel did not change it (customer service may have)
+    order.channel_address = stated
+    order.save(update_fields=["channel_address", "updated_at"])
+    summary = ", ".join(
+        value for key, value in stated.items() if value and key not in ("latitude", "longitude")
+    )
+    update.attempt(
+        f"Shipping address changed to {summary}",
+        lambda: order_edit_address(
+            order=update.order, address=data["shipping_address"], actor=actor, reason=BY_CHANNEL
+        ),
+    )
+
+
+# --- lines -------------------------------------------------------------------------------
+
+
+def _match(order: Order, data: dict) -> tuple[list[tuple[dict, OrderLine]], list[dict], list[OrderLine]]:
+    """(matched document line, our line) pairs, new document lines, and our lines the channel
+    no longer states. By channel line id; by position when neither side names ids (then
+    nothing counts as gone: a line customer service added is not the channel's to remove)."""
+    current = [
+        line
+        for line in OrderLine.objects.filter(order=order).order_by("line_number")
+        if line.removed_at is None
+    ]
+    raws = data["lines"]
+    ours = {line.channel_line_id: line for line in current if line.channel_line_id}
+    if ours or any(raw.get("channel_line_id") for raw in raws):
+        matched = [(raw, ours[raw["channel_line_id"]]) for raw in raws if raw.get("channel_line_id") in ours]
+        new = [raw for raw in raws if raw.get("channel_line_id") not in ours]
+        stated = {raw.get("channel_line_id") for raw in raws}
+        gone = [line for line in ours.values() if line.channel_line_id not in stated]
+        return matched, new, gone
+    matched = list(zip(raws, current, strict=False))
+    return matched, raws[len(matched) :], []
+
+
+def _stated_money(line: OrderLine) -> LineMoney:
+    return LineMoney(line.unit_price, line.stated_subtotal, line.stated_discount, line.stated_tax)
+
+
+def _line_edit(raw: dict, line: OrderLine, skus) -> tuple[dict, list[str]]:
+    """The edit that brings our line to what the channel now states, and what it changes."""
+    item, what = {"line_id": line.pk}, []
+    money = stated_line_money(raw)
+    if raw["quantity"] != line.stated_quantity:
+        item["quantity"] = raw["quantity"]
+        what.append(f"quantity {line.stated_quantity} -> {raw['quantity']}")
+    if money != _stated_money(line) or "quantity" in item:
+        item["stated"] = {"money": money, "quantity": raw["quantity"]}
+        if (
+            money.subtotal != line.stated_subtotal
+            or money.tax != line.stated_tax
+            or money.discount != line.stated_discount
+        ):
+            what.append("price")
+    code = normalize_code(raw["sku"])
+    if code != line.sku_code or (line.sku_id is None and code in skus):
+        item["sku"] = code
+        what.append(f"SKU {line.sku_code} -> {code}")
+    return item, what
+
+
+COSMETIC = ("name", "channel_sku", "channel_product_id", "channel_variant_id", "properties")
+
+
+def _cosmetic(raw: dict, line: OrderLine) -> list[str]:
+    stated = {
+        "name": (raw.get("name") or line.name)[:200],
+        "channel_sku": raw["sku"].strip()[:64],
+        "channel_product_id": raw.get("channel_product_id") or "",
+        "channel_variant_id": raw.get("channel_variant_id") or "",
+        "properties": [{"name": p["name"], "value": p["value"]} for p in raw.get("properties") or []],
+    }
+    changed = [name for name, value in stated.items() if getattr(line, name) != value]
+    for name in changed:
+        setattr(line, name, stated[name])
+    return changed
+
+
+def _lines(update: ChannelUpdate, data: dict, skus, actor: Actor) -> list[tuple[dict, OrderLine]]:
+    matched, new, gone = _match(update.order, data)
+    touched = [line for raw, line in matched if _cosmetic(raw, line)]
+    if touched:
+        OrderLine.objects.bulk_update(touched, list(COSMETIC))
+        update.changes += [f"Line {line.line_number}: details updated" for line in touched]
+    for raw, line in matched:
+        item, what = _line_edit(raw, line, skus)
+        if len(item) > 1:
+            label = f"Line {line.line_number} ({line.sku_code}): " + ", ".join(what or ["money as stated"])
+            update.attempt(
+                label,
+                lambda item=item: order_edit_lines(
+                    order=update.order, update=[item], actor=actor, reason=BY_CHANNEL
+                ),
+            )
+    defaults = {"fulfilled_by_channel": update.order.fulfilled_by_channel}
+    for raw in new:
+        update.attempt(
+            f"Line added: {raw['sku']} x{raw['quantity']}",
+            lambda raw=raw: order_edit_lines(
+                order=update.order, add=[{**defaults, **raw}], actor=actor, reason=BY_CHANNEL
+            ),
+        )
+    for line in gone:
+        update.attempt(
+            f"Line {line.line_number} ({line.sku_code}) removed",
+            lambda line=line: order_edit_lines(
+                order=update.order, remove=[line.pk], actor=actor, reason=BY_CHANNEL
+            ),
+        )
+    fresh = {line.pk: line for line in OrderLine.objects.filter(order=update.order)}
+    pairs = [(raw, fresh[line.pk]) for raw, line in matched]
+    _channel_cancels(update, pairs, actor)
+    _channel_shipments(update, pairs, actor)
+    by_channel_id = {line.channel_line_id: line for line in fresh.values() if line.channel_line_id}
+    return pairs + [
+        (raw, by_channel_id[raw["channel_line_id"]])
+        for raw in new
+        if raw.get("channel_line_id") in by_channel_id
+    ]
+
+
+def _channel_cancels(update: ChannelUpdate, pairs, actor: Actor) -> None:
+    for raw, line in pairs:
+        more = (raw.get("quantity_cancelled") or 0) - line.quantity_cancelled
+        if more > 0:
+            update.attempt(
+                f"Line {line.line_number} ({line.sku_code}): {more} units cancelled by the channel",
+                lambda line=line, more=more: order_cancel_lines(
+                    order=update.order,
+                    quantities={line.pk: more},
+                    reason="Cancelled by the channel.",
+                    actor=actor,
+                ),
+            )
+
+
+def _channel_shipments(update: ChannelUpdate, pairs, actor: Actor) -> None:
+    shipped = {
+        line.pk: (raw.get("quantity_shipped") or 0) - line.quantity_shipped
+        for raw, line in pairs
+        if line.fulfilled_by_channel and (raw.get("quantity_shipped") or 0) > line.quantity_shipped
+    }
+    if shipped:
+        update.attempt(
+            f"Shipped by the channel: {sum(shipped.values())} units",
+            lambda: order_record_channel_shipment(order=update.order, quantities=shipped, actor=actor),
+        )
+
+
+# --- charges, tax lines, totals ----------------------------------------------------------
+
+
+def _charge_key(charge: OrderCharge) -> tuple:
+    return (
+        charge.kind,
+        charge.channel_line_id,
+        charge.code,
+        charge.title,
+        charge.carrier,
+        charge.amount,
+        charge.discount,
+        charge.tax,
+    )
+
+
+def _tax_keys(taxes, owner_of) -> list[str]:
+    return sorted(str((owner_of(tax), tax.title, tax.rate, tax.amount)) for tax in taxes)
+
+
+def _charges(update: ChannelUpdate, data: dict, matched) -> None:
+    """Shipping lines, fees, every tax line and the order's own discount and tax as the channel
+    now states them: replaced when any of them changed, and the totals computed again."""
+    order = update.order
+    doc = Rows()
+    build_charges(data, doc)
+    line_taxes = [tax for raw, line in matched for tax in tax_lines_of(raw.get("tax_lines") or [], line=line)]
+    charges = list(OrderCharge.objects.filter(order=order).order_by("id"))
+    taxes = list(TaxLine.objects.filter(order=order).order_by("id"))
+    ours = {charge.pk: index for index, charge in enumerate(charges)}
+    theirs = {id(charge): index for index, charge in enumerate(doc.charges)}
+
+    def our_owner(tax):
+        return (
+            ("line", tax.line_id)
+            if tax.line_id
+            else ("charge", ours.get(tax.charge_id))
+            if tax.charge_id
+            else ()
+        )
+
+    def their_owner(tax):
+        return (
+            ("line", tax.line.pk)
+            if tax.line is not None
+            else ("charge", theirs[id(tax.charge)])
+            if tax.charge
+            else ()
+        )
+
+    stated = {
+        "order_discount": exact(data.get("order_discount") or ZERO),
+        "order_tax": order_tax(data),
+        "taxes_included": bool(data.get("taxes_included")),
+        "channel_totals": channel_totals(data),
+    }
+    same_parts = [_charge_key(c) for c in charges] == [_charge_key(c) for c in doc.charges] and _tax_keys(
+        taxes, our_owner
+    ) == _tax_keys([*doc.tax_lines, *line_taxes], their_owner)
+    if same_parts and all(getattr(order, name) == value for name, value in stated.items()):
+        return
+    before = totals_of(order)
+    TaxLine.objects.filter(order=order).delete()
+    OrderCharge.objects.filter(order=order).delete()
+    for row in [*doc.charges, *doc.tax_lines, *line_taxes]:
+        row.order = order
+    OrderCharge.objects.bulk_create(doc.charges)
+    TaxLine.objects.bulk_create([*doc.tax_lines, *line_taxes])
+    for name, value in stated.items():
+        setattr(order, name, value)
+    computed = compute_totals(
+        OrderLine.objects.filter(order=order),
+        doc.charges,
+        order_tax=order.order_tax,
+        order_discount=order.order_discount,
+        taxes_included=order.taxes_included,
+    )
+    apply_totals(order, computed)
+    order.save(update_fields=[*TOTAL_FIELDS, *stated, "updated_at"])
+    if totals_of(order) != before or not same_parts:
+        message = "Shipping, fees and taxes as the channel now states them."
+        timeline_record(
+            order,
+            "charges_changed",
+            Actor.for_channel(order.channel),
+            message=message,
+            payload={"totals": {"before": before, "after": totals_of(order)}},
+        )
+        update.changes.append(message)
+
+
+# --- cancellation, payment, refunds -------------------------------------------------------
+
+
+def _cancellation(update: ChannelUpdate, data: dict, actor: Actor) -> None:
+    order = update.order
+    if not data.get("cancelled_at") or order.channel_cancelled_at is not None:
+        return
+    order.channel_cancelled_at = data["cancelled_at"]
+    order.save(update_fields=["channel_cancelled_at", "updated_at"])
+    reason = (data.get("cancel_reason") or "").strip() or "Cancelled by the channel."
+    if order.status == Order.Status.CANCELLED:
+        return
+    shipped = sum(line.quantity_shipped for line in OrderLine.objects.filter(order=order))
+    if order.status in OPEN_STATUSES and any(
+        line.quantity_open for line in OrderLine.objects.filter(order=order)
+    ):
+        update.attempt(
+            f"Order cancelled by the channel ({reason})",
+            lambda: order_cancel(order=order, reason=reason, actor=actor),
+        )
+    if shipped:
+        update.not_applied.append(
+            f"The channel cancelled the order, but {shipped} units had already shipped."
+        )
+
+
+def _payment(update: ChannelUpdate, data: dict, actor: Actor) -> None:
+    order = update.order
+    stated = data.get("payment_status")
+    target = PAYMENT_BASE.get(stated, stated)
+    refunding = (PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.REFUNDED)
+    if (
+        target in (PaymentStatus.AUTHORIZED, PaymentStatus.PAID, PaymentStatus.VOIDED)
+        and order.payment_status != target
+    ):
+        if order.payment_status in refunding:
+            return  # the channel reports its base status; refunds were recorded already
+        update.attempt(
+            f"Payment {target}",
+            lambda: order_update_payment(order=order, status=target, actor=actor, reference="channel update"),
+        )
+
+
+def _refunds(update: ChannelUpdate, data: dict, actor: Actor) -> None:
+    order = update.order
+    recorded = {refund.channel_refund_id: refund for refund in ChannelRefund.objects.filter(order=order)}
+    lines = list(OrderLine.objects.filter(order=order))
+    new = [
+        refund
+        for refund in build_refunds(data, lines, order.currency)
+        if refund.channel_refund_id not in recorded
+    ]
+    total = sum((refund.recorded_amount for refund in [*recorded.values(), *new]), ZERO)
+    stated_sum = (data.get("totals") or {}).get("refunded")
+    if stated_sum is not None and quantize(stated_sum, order.currency) > total:
+        rest = quantize(stated_sum, order.currency) - total
+        refund = summed_refund(quantize(stated_sum, order.currency), rest)
+        if refund.channel_refund_id not in recorded:
+            new.append(refund)
+    if data.get("payment_status") == PaymentStatus.REFUNDED and not new and not recorded:
+        whole = quantize(order.total - order.refunded_total, order.currency)
+        if whole > 0:
+            new.append(
+                ChannelRefund(
+                    channel_refund_id="payment-status:refunded", amount=whole, recorded_amount=whole
+                )
+            )
+    for refund in new:
+        update.attempt(
+            f"Refund {refund.channel_refund_id} of {refund.recorded_amount}",
+            lambda refund=refund: _record(refund, update, actor),
+        )
+    stated = data.get("payment_status")
+    if stated in PAYMENT_BASE:
+        problem = payment_problem(stated, update.order.payment_status)
+        if problem:
+            update.not_applied.append(problem)
+
+
+def _record(refund: ChannelRefund, update: ChannelUpdate, actor: Actor) -> None:
+    order_record_refund(
+        order=update.order, amount=refund.recorded_amount, actor=actor, payload=refund_payload(refund)
+    )
+    refund.order = update.order
+    refund.save(force_insert=True)
+
+
+# --- what the document says of itself ----------------------------------------------------
+
+
+def _statement(update: ChannelUpdate, data: dict, skus) -> None:
+    """Problems of the document itself, as at intake: another currency, totals that do not add
+    up as the channel states them (computed from the document, not from our edits since)."""
+    update.problems += currency_problems(data)
+    doc = build_lines(data, skus)
+    build_charges(data, doc)
+    computed = compute_totals(
+        doc.lines,
+        doc.charges,
+        order_tax=order_tax(data),
+        order_discount=exact(data.get("order_discount") or ZERO),
+        taxes_included=bool(data.get("taxes_included")),
+    )
+    problem = totals_problem(channel_totals(data), computed, update.order.currency)
+    if problem:
+        update.problems.append(problem)
+
+
+def _hold_differences(update: ChannelUpdate, actor: Actor) -> None:
+    """What could not be applied, and what is wrong with the document, goes where customer
+    service sees it: an exception hold naming the differences (once: a resend holds nothing new),
+    or, on an order closed for holds, the timeline."""
+    reasons = [*update.problems, *update.not_applied]
+    if not reasons:
+        return
+    text = "Channel update: " + " ".join(reasons)
+    order = lock_order(update.order)
+    if order.status in OPEN_STATUSES:
+        if any(hold.reason == text for hold in open_holds(order, Hold.Kind.EXCEPTION)):
+            return
+        order_hold(order=order, kind=Hold.Kind.EXCEPTION, reason=text, actor=actor)
+    else:
+        timeline_record(
+            order, "channel_update_not_applied", actor, message=text, payload={"differences": reasons}
+        )
+    update.order = lock_order(order)
