@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from oms.core.money import quantize
 
-from ..models import Hold, Order
+from ..models import Hold, Order, OrderCharge
 from .intake import (  # noqa: F401 (the intake schema, re-exported for its users)
     MAX_LINES,
     AddressSerializer,
@@ -18,6 +18,7 @@ from .intake import (  # noqa: F401 (the intake schema, re-exported for its user
     OrderIntakeSerializer,
     inline_choice_field,
 )
+from .representation import order_channel_parts, order_lines, order_totals
 
 # --- Responses ---------------------------------------------------------------------------
 
@@ -44,17 +45,78 @@ class LineQuantitiesSerializer(serializers.Serializer):
     open = serializers.IntegerField(help_text="Neither shipped nor cancelled.")
 
 
+class TaxLineOutSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    rate = serializers.CharField(allow_null=True, help_text="A fraction: 0.0825 is 8.25%.")
+    amount = serializers.CharField()
+
+
+class NameValueOutSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    value = serializers.CharField()
+
+
+class ChannelLineSerializer(serializers.Serializer):
+    line_id = serializers.CharField(help_text="The line's id in the channel.")
+    sku = serializers.CharField(help_text="The SKU spelled as the channel sent it.")
+    product_id = serializers.CharField()
+    variant_id = serializers.CharField()
+
+
 class OrderLineSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     line_number = serializers.IntegerField()
     sku = serializers.CharField()
     sku_known = serializers.BooleanField(help_text="False while the SKU is unknown or inactive.")
     name = serializers.CharField()
+    channel = ChannelLineSerializer()
     unit_price = serializers.CharField()
+    subtotal = serializers.CharField(help_text="The whole line before its discount.")
     discount = serializers.CharField()
     tax = serializers.CharField()
+    exact = serializers.DictField(
+        child=serializers.CharField(), help_text="unit_price, subtotal, discount, tax as stated (4 decimals)."
+    )
+    tax_lines = TaxLineOutSerializer(many=True)
+    properties = NameValueOutSerializer(many=True)
+    bundle = serializers.BooleanField(help_text="A bundle's parent: priced here, picked as its children.")
+    bundle_parent = serializers.IntegerField(allow_null=True, help_text="The parent's line number.")
+    fulfilled_by_channel = serializers.BooleanField()
     quantities = LineQuantitiesSerializer()
     removed = serializers.BooleanField()
+
+
+class ChargeOutSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=OrderCharge.Kind.choices)
+    channel_line_id = serializers.CharField()
+    code = serializers.CharField()
+    title = serializers.CharField()
+    carrier = serializers.CharField()
+    amount = serializers.CharField()
+    discount = serializers.CharField()
+    tax = serializers.CharField()
+    tax_lines = TaxLineOutSerializer(many=True)
+
+
+class ChannelRefundOutSerializer(serializers.Serializer):
+    channel_refund_id = serializers.CharField()
+    refunded_at = serializers.DateTimeField(allow_null=True)
+    amount = serializers.CharField(help_text="As the channel stated it.")
+    recorded = serializers.CharField(help_text="What was recorded (rounded to the minor unit).")
+    shipping = serializers.CharField()
+    note = serializers.CharField()
+    lines = serializers.ListField(child=serializers.DictField())
+
+
+class ChannelFactsSerializer(serializers.Serializer):
+    status = serializers.CharField(help_text="The order's status in the channel's words.")
+    updated_at = serializers.DateTimeField(allow_null=True)
+    cancelled_at = serializers.DateTimeField(allow_null=True)
+    totals = serializers.DictField(child=serializers.CharField(), help_text="As the channel stated them.")
+    discount_codes = serializers.ListField(child=serializers.DictField())
+    attributes = NameValueOutSerializer(many=True)
+    fulfilled_by_channel = serializers.BooleanField()
+    taxes_included = serializers.BooleanField()
 
 
 class HoldSerializer(serializers.Serializer):
@@ -81,17 +143,22 @@ class OrderEventSerializer(serializers.Serializer):
 
 
 class OrderTotalsSerializer(serializers.Serializer):
+    """Rounded to the currency's minor unit for display; `exact` keeps 4 decimals."""
+
     subtotal = serializers.CharField()
     discount = serializers.CharField()
     tax = serializers.CharField()
     shipping = serializers.CharField()
+    fees = serializers.CharField()
     total = serializers.CharField()
     refunded = serializers.CharField()
+    exact = serializers.DictField(child=serializers.CharField())
 
 
 class OrderDeliveryOutSerializer(serializers.Serializer):
     method = serializers.ChoiceField(choices=Order.DeliveryMethod.choices)
     pickup_location = serializers.CharField(allow_null=True)
+    instructions = serializers.CharField()
 
 
 class OrderListSerializer(serializers.Serializer):
@@ -138,8 +205,15 @@ class OrderDetailSerializer(serializers.Serializer):
     shipping_address = AddressSerializer()
     billing_address = serializers.DictField()
     delivery = OrderDeliveryOutSerializer()
+    customer_note = serializers.CharField()
     totals = OrderTotalsSerializer()
+    channel_facts = ChannelFactsSerializer(source="*")
     lines = OrderLineSerializer(many=True)
+    shipping_lines = ChargeOutSerializer(many=True)
+    fees = ChargeOutSerializer(many=True)
+    tax_lines = TaxLineOutSerializer(many=True, help_text="Order-level: in no line's or charge's tax.")
+    refunds = ChannelRefundOutSerializer(many=True, help_text="Refunds the channel made.")
+    documents = serializers.CharField(help_text="The channel documents this order came in (inbox API).")
     holds = HoldSerializer(many=True)
     timeline = OrderEventSerializer(many=True)
     anonymized_at = serializers.DateTimeField(allow_null=True)
@@ -171,37 +245,12 @@ class OrderDetailSerializer(serializers.Serializer):
             "delivery": {
                 "method": order.delivery_method,
                 "pickup_location": order.pickup_location.code if order.pickup_location_id else None,
+                "instructions": order.delivery_instructions,
             },
-            "totals": {
-                "subtotal": money(order.subtotal, currency),
-                "discount": money(order.discount_total, currency),
-                "tax": money(order.tax_total, currency),
-                "shipping": money(order.shipping_price, currency),
-                "total": money(order.total, currency),
-                "refunded": money(order.refunded_total, currency),
-            },
-            "lines": [
-                {
-                    "id": line.pk,
-                    "line_number": line.line_number,
-                    "sku": line.sku_code,
-                    "sku_known": line.sku_id is not None,
-                    "name": line.name,
-                    "unit_price": money(line.unit_price, currency),
-                    "discount": money(line.discount, currency),
-                    "tax": money(line.tax, currency),
-                    "quantities": {
-                        "ordered": line.quantity,
-                        "allocated": line.quantity_allocated,
-                        "shipped": line.quantity_shipped,
-                        "cancelled": line.quantity_cancelled,
-                        "returned": line.quantity_returned,
-                        "open": line.quantity_open,
-                    },
-                    "removed": line.removed_at is not None,
-                }
-                for line in order.lines.all()
-            ],
+            "customer_note": order.customer_note,
+            "totals": order_totals(order),
+            "lines": order_lines(order),
+            **order_channel_parts(order),
             "holds": [
                 {
                     "id": hold.pk,

@@ -1,7 +1,7 @@
 """Every write the orders domain allows. Callers use `from orders import services`."""
 
-from .channel import ChannelUpdate, order_apply_channel_update
 from .cancellation import order_cancel, order_cancel_expired_unpaid, order_cancel_lines
+from .channel import ChannelUpdate, order_apply_channel_update
 from .edits import order_edit_address, order_edit_lines
 from .holds import order_hold, order_release_hold
 from .intake import order_intake
@@ -31,8 +31,8 @@ __all__ = [
     "order_add_event",
     "order_add_note",
     "order_anonymize",
-    "order_apply_channel_update",
     "order_anonymize_expired",
+    "order_apply_channel_update",
     "order_cancel",
     "order_cancel_expired_unpaid",
     "order_cancel_lines",

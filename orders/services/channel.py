@@ -97,7 +97,9 @@ def order_apply_channel_update(*, order: Order, data: dict, actor: Actor | None 
     """Apply a validated normalized document (orders.api.intake) to the order the channel sent
     before. `actor` is who brought the document in; the changes are the channel's."""
     skus = find_skus(sku_codes(data))
-    order, _order_lines, _locked = lock_order_with_stock(order, extra_sku_ids={sku.pk for sku in skus.values()})
+    order, _order_lines, _locked = lock_order_with_stock(
+        order, extra_sku_ids={sku.pk for sku in skus.values()}
+    )
     stated_at = data.get("updated_at")
     if stated_at and order.channel_updated_at and stated_at < order.channel_updated_at:
         return ChannelUpdate(order, STALE)
