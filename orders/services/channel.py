@@ -51,8 +51,8 @@ from .document import (
     order_tax,
     payment_problem,
     refund_payload,
+    refunded_sum_rest,
     sku_codes,
-    summed_refund,
     tax_lines_of,
 )
 from .edits import order_edit_address, order_edit_lines
@@ -510,12 +510,9 @@ def _refunds(update: ChannelUpdate, data: dict, actor: Actor) -> None:
         if refund.channel_refund_id not in recorded
     ]
     total = sum((refund.recorded_amount for refund in [*recorded.values(), *new]), ZERO)
-    stated_sum = (data.get("totals") or {}).get("refunded")
-    if stated_sum is not None and quantize(stated_sum, order.currency) > total:
-        rest = quantize(stated_sum, order.currency) - total
-        refund = summed_refund(quantize(stated_sum, order.currency), rest)
-        if refund.channel_refund_id not in recorded:
-            new.append(refund)
+    rest = refunded_sum_rest(data, order.currency, total)
+    if rest is not None and rest.channel_refund_id not in recorded:
+        new.append(rest)
     if data.get("payment_status") == PaymentStatus.REFUNDED and not new and not recorded:
         whole = quantize(order.total - order.refunded_total, order.currency)
         if whole > 0:

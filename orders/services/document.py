@@ -194,13 +194,16 @@ def build_refunds(data: dict, lines: list[OrderLine], currency: str) -> list[Cha
                 ],
             )
         )
-    stated_sum = (data.get("totals") or {}).get("refunded")
-    if stated_sum is not None:
-        listed = sum((refund.recorded_amount for refund in refunds), ZERO)
-        rest = quantize(stated_sum, currency) - listed
-        if rest > 0:
-            refunds.append(summed_refund(quantize(stated_sum, currency), rest))
     return refunds
+
+
+def refunded_sum_rest(data: dict, currency: str, recorded: Decimal) -> ChannelRefund | None:
+    """A channel that states only what it refunded so far (totals.refunded): what no recorded
+    refund explains yet, as one refund."""
+    stated = (data.get("totals") or {}).get("refunded")
+    if stated is None or quantize(stated, currency) <= recorded:
+        return None
+    return summed_refund(quantize(stated, currency), quantize(stated, currency) - recorded)
 
 
 def summed_refund(cumulative: Decimal, amount: Decimal) -> ChannelRefund:

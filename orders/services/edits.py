@@ -160,9 +160,10 @@ def order_edit_lines(
 
     update: [{"line_id", "quantity"?, "sku"?, "stated"?}] - a new quantity (subtotal, discount
             and tax scale from what the channel stated for the line), a new SKU code (fixes an
-            unknown one), or money the channel now states for the line (`stated`: LineMoney, for
-            the new quantity); add: normalized lines (orders.api.intake.IntakeLineSerializer;
-            `bundle_parent` names an existing or added line by its channel line id); remove:
+            unknown one), or what the channel now states for the line (`stated`: {"money":
+            LineMoney, "quantity"}: what quantity edits scale from); add: normalized lines
+            (orders.api.intake.IntakeLineSerializer; `bundle_parent` names an existing or added
+            line by its channel line id); remove:
             [line_id] - the line's open units are cancelled and it leaves the totals. Totals are
             computed again from the lines and the charges.
     """
@@ -192,20 +193,21 @@ def order_edit_lines(
     changes, changed_ids, money_ids, now = [], set(), set(), timezone.now()
     for item in update:
         line = lines[item["line_id"]]
-        quantity = item.get("quantity")
-        if quantity is not None and quantity != line.quantity:
-            changes.append(
-                {"line": line.line_number, "field": "quantity", "before": line.quantity, "after": quantity}
-            )
-            scale_to_quantity(line, quantity)
-            changed_ids.add(line.pk)
-        if item.get("stated") is not None:
+        quantity, stated = item.get("quantity"), item.get("stated")
+        if stated is not None:  # what the channel now states for the line
             before = str(line.stated_subtotal)
-            set_stated_money(line, item["stated"], line.quantity)
+            set_stated_money(line, stated["money"], stated["quantity"])
             changes.append(
                 {"line": line.line_number, "field": "money", "before": before, "after": str(line.subtotal)}
             )
             money_ids.add(line.pk)
+        if quantity is not None and quantity != line.quantity:
+            changes.append(
+                {"line": line.line_number, "field": "quantity", "before": line.quantity, "after": quantity}
+            )
+            changed_ids.add(line.pk)
+        if stated is not None or line.pk in changed_ids:
+            scale_to_quantity(line, quantity if quantity is not None else line.quantity)
         if item.get("sku"):
             sku = skus[normalize_code(item["sku"])]
             if line.sku_id != sku.pk:

@@ -35,6 +35,7 @@ from .document import (
     find_skus,
     order_tax,
     payment_problem,
+    refunded_sum_rest,
     sku_codes,
 )
 from .normalize import (
@@ -167,6 +168,9 @@ def _payment_as_stated(order: Order, data: dict, rows: Rows, problems: list[str]
     stated = data["payment_status"]
     currency = order.currency
     refunds = build_refunds(data, rows.lines, currency)
+    rest = refunded_sum_rest(data, currency, sum((refund.recorded_amount for refund in refunds), ZERO))
+    if rest is not None:
+        refunds.append(rest)
     if stated == PaymentStatus.REFUNDED and not refunds:
         whole = quantize(order.total, currency)
         refunds = [
