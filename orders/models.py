@@ -118,6 +118,9 @@ class Order(FSMModelMixin, TimeStampedModel):
     #: The channel's updated-at of the last document applied: an older update is ignored.
     channel_updated_at = models.DateTimeField(null=True, blank=True)
     channel_cancelled_at = models.DateTimeField(null=True, blank=True)
+    #: SHA-256 of the last document applied (orders.services.document.document_digest): the same
+    #: document again is answered without taking a lock.
+    channel_digest = models.CharField(max_length=64, blank=True, editable=False)
     customer_note = models.TextField(blank=True)
     delivery_instructions = models.TextField(blank=True)
     attributes = models.JSONField(default=list, blank=True, help_text='Order-level [{"name", "value"}].')

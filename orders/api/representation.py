@@ -7,7 +7,7 @@ from collections import defaultdict
 from django.urls import reverse
 from rest_framework import serializers
 
-from oms.core.money import quantize
+from oms.core.money import exact, quantize
 
 from ..models import Order, OrderCharge
 
@@ -52,7 +52,7 @@ def order_totals(order: Order) -> dict:
     }
     return {
         **{name: _money(value, currency) for name, value in figures.items()},
-        "exact": {name: str(value) for name, value in figures.items()},
+        "exact": {name: str(exact(value)) for name, value in figures.items()},
     }
 
 
@@ -79,10 +79,10 @@ def order_lines(order: Order) -> list[dict]:
             "discount": _money(line.discount, currency),
             "tax": _money(line.tax, currency),
             "exact": {
-                "unit_price": str(line.unit_price),
-                "subtotal": str(line.subtotal),
-                "discount": str(line.discount),
-                "tax": str(line.tax),
+                "unit_price": str(exact(line.unit_price)),
+                "subtotal": str(exact(line.subtotal)),
+                "discount": str(exact(line.discount)),
+                "tax": str(exact(line.tax)),
             },
             "tax_lines": _tax_lines(by_line.get(line.pk, []), currency),
             "properties": line.properties,
@@ -148,7 +148,7 @@ def order_channel_parts(order: Order) -> dict:
             {
                 "channel_refund_id": refund.channel_refund_id,
                 "refunded_at": dt(refund.refunded_at) if refund.refunded_at else None,
-                "amount": str(refund.amount),
+                "amount": str(exact(refund.amount)),
                 "recorded": _money(refund.recorded_amount, currency),
                 "shipping": _money(refund.shipping_amount, currency),
                 "note": refund.note,

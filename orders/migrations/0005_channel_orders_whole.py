@@ -486,5 +486,10 @@ class Migration(migrations.Migration):
                 fields=("order", "channel_refund_id"), name="channelrefund_id_unique"
             ),
         ),
+        migrations.AddField(
+            model_name="order",
+            name="channel_digest",
+            field=models.CharField(blank=True, editable=False, max_length=64),
+        ),
         migrations.RunPython(state_what_the_channel_stated, migrations.RunPython.noop),
     ]

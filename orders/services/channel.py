@@ -47,6 +47,7 @@ from .document import (
     build_refunds,
     channel_totals,
     currency_problems,
+    document_digest,
     find_skus,
     order_tax,
     payment_problem,
@@ -95,13 +96,17 @@ class ChannelUpdate:
 @transactional
 def order_apply_channel_update(*, order: Order, data: dict, actor: Actor | None = None) -> ChannelUpdate:
     """Apply a validated normalized document (orders.api.intake) to the order the channel sent
-    before. `actor` is who brought the document in; the changes are the channel's."""
+    before. `actor` is who brought the document in; the changes are the channel's. A stale
+    document, or the one last applied in full, is answered without taking a lock (channels
+    resend a lot)."""
+    stated_at, digest = data.get("updated_at"), document_digest(data)
+    if _stale(order, stated_at) or order.channel_digest == digest:
+        return ChannelUpdate(order, _quick(order, stated_at))
     skus = find_skus(sku_codes(data))
     order, _order_lines, _locked = lock_order_with_stock(
         order, extra_sku_ids={sku.pk for sku in skus.values()}
     )
-    stated_at = data.get("updated_at")
-    if stated_at and order.channel_updated_at and stated_at < order.channel_updated_at:
+    if _stale(order, stated_at):
         return ChannelUpdate(order, STALE)
     update = ChannelUpdate(order)
     by_channel = Actor.for_channel(order.channel)
@@ -116,10 +121,21 @@ def order_apply_channel_update(*, order: Order, data: dict, actor: Actor | None 
     _hold_differences(update, by_channel)
     if stated_at and (update.order.channel_updated_at is None or stated_at > update.order.channel_updated_at):
         update.order.channel_updated_at = stated_at
-        update.order.save(update_fields=["channel_updated_at", "updated_at"])
+    # A document with differences not applied is worth another try when sent again (or replayed
+    # from the inbox) after customer service fixed what stood in the way.
+    update.order.channel_digest = "" if (update.not_applied or update.problems) else digest
+    update.order.save(update_fields=["channel_updated_at", "channel_digest", "updated_at"])
     if update.changes:
         update.outcome = APPLIED
     return update
+
+
+def _stale(order: Order, stated_at) -> bool:
+    return bool(stated_at and order.channel_updated_at and stated_at < order.channel_updated_at)
+
+
+def _quick(order: Order, stated_at) -> str:
+    return STALE if _stale(order, stated_at) else UNCHANGED
 
 
 # --- header ------------------------------------------------------------------------------

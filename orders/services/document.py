@@ -6,6 +6,8 @@ Intake saves these rows for a new order; the channel update service compares the
 order's rows and applies the difference.
 """
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -31,6 +33,12 @@ class Rows:
     @property
     def children(self) -> list[OrderLine]:
         return [line for line in self.lines if line.bundle_parent is not None]
+
+
+def document_digest(data: dict) -> str:
+    """SHA-256 of a validated document: the same statement from the channel, the same digest."""
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def sku_codes(data: dict) -> set[str]:

@@ -32,6 +32,7 @@ from .document import (
     build_refunds,
     channel_totals,
     currency_problems,
+    document_digest,
     find_skus,
     order_tax,
     payment_problem,
@@ -98,6 +99,7 @@ def _order(data: dict, channel: Channel, rows: Rows, ship_to: dict) -> Order:
         currency=data["currency"].upper(),
         channel_status=data.get("channel_status") or "",
         channel_updated_at=data.get("updated_at"),
+        channel_digest=document_digest(data),
         customer_email=normalize_email(customer.get("email")),
         customer_name=name,
         customer_name_key=normalize_name_key(name),
@@ -279,6 +281,8 @@ def order_intake(*, data: dict, channel: Channel, actor: Actor) -> tuple[Order, 
     _cancel_as_stated(order, data, rows.lines)
     progress = _progress_as_stated(order, rows.lines)
     holds = _holds(order, channel, problems)
+    if problems:
+        order.channel_digest = ""  # sent again once fixed, it is worth applying
     if holds:
         order.hold()
     _save(order, rows, refunds, holds, actor)
