@@ -37,7 +37,10 @@ def stated_line_money(raw: dict) -> LineMoney:
     else:
         unit_price = exact(raw["unit_price"])
         subtotal = exact(unit_price * quantity)
-    return LineMoney(unit_price, subtotal, exact(raw.get("discount") or ZERO), exact(raw.get("tax") or ZERO))
+    tax = raw.get("tax")
+    if tax is None:
+        tax = sum((line_tax["amount"] for line_tax in raw.get("tax_lines") or []), ZERO)
+    return LineMoney(unit_price, subtotal, exact(raw.get("discount") or ZERO), exact(tax))
 
 
 def set_stated_money(line: OrderLine, money: LineMoney, quantity: int) -> None:

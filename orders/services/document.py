@@ -114,9 +114,24 @@ def build_lines(data: dict, skus: dict[str, Sku], *, first_number: int = 1) -> R
     return rows
 
 
+def shipping_lines_of(data: dict) -> list[dict]:
+    """The shipping lines; `shipping_price` is shorthand for one (as the intake schema reads it,
+    for callers that build a document themselves: an exchange's replacement order)."""
+    if "shipping_lines" in data:
+        return data["shipping_lines"] or []
+    price = data.get("shipping_price")
+    return [{"price": price}] if price else []
+
+
+def _tax(part: dict) -> Decimal:
+    if part.get("tax") is not None:
+        return exact(part["tax"])
+    return exact(sum((tax["amount"] for tax in part.get("tax_lines") or []), ZERO))
+
+
 def build_charges(data: dict, rows: Rows) -> None:
     """Shipping lines and fees, with their tax lines, and the order-level tax lines."""
-    for raw in data.get("shipping_lines") or []:
+    for raw in shipping_lines_of(data):
         charge = OrderCharge(
             kind=OrderCharge.Kind.SHIPPING,
             channel_line_id=raw.get("channel_line_id") or "",
@@ -125,7 +140,7 @@ def build_charges(data: dict, rows: Rows) -> None:
             carrier=raw.get("carrier") or "",
             amount=exact(raw["price"]),
             discount=exact(raw.get("discount") or ZERO),
-            tax=exact(raw.get("tax") or ZERO),
+            tax=_tax(raw),
         )
         rows.charges.append(charge)
         rows.tax_lines += tax_lines_of(raw.get("tax_lines") or [], charge=charge)
@@ -137,7 +152,7 @@ def build_charges(data: dict, rows: Rows) -> None:
             title=raw.get("title") or "",
             amount=exact(raw["amount"]),
             discount=exact(raw.get("discount") or ZERO),
-            tax=exact(raw.get("tax") or ZERO),
+            tax=_tax(raw),
         )
         rows.charges.append(charge)
         rows.tax_lines += tax_lines_of(raw.get("tax_lines") or [], charge=charge)

@@ -248,4 +248,6 @@ def test_concurrent_deliveries_of_one_document_store_it_once():
     codes = run_together(deliver, 8)
     assert sorted(set(codes)) in ([200, 202], [202]), codes
     assert codes.count(202) == 1
-    assert InboxDocument.objects.count() == 1 and Order.objects.count() == 1
+    [document] = InboxDocument.objects.all()
+    assert (document.status, document.error, document.times_received) == ("processed", "", 8)
+    assert Order.objects.count() == 1

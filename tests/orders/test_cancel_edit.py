@@ -167,7 +167,7 @@ def test_address_cannot_change_after_shipping_started(web, skus):
 def test_switch_to_pickup(web, skus, store, api):
     order = make_order(web)
     body = api.post(f"/api/v1/orders/{order.number}/edit-address/", {"pickup_location": "store-nyc"}).json()
-    assert body["delivery"] == {"method": "pickup", "pickup_location": "store-nyc"}
+    assert body["delivery"] == {"method": "pickup", "pickup_location": "store-nyc", "instructions": ""}
 
 
 def test_edit_lines_changes_quantity_adds_and_removes_with_totals_and_signal(web, skus, signals, api):

@@ -123,9 +123,11 @@ def _valid(data: dict) -> dict:
 
 
 def _process(document_id: int) -> InboxDocument | None:
+    # Waits for a repeat delivery counting itself on the row (short), or for another worker
+    # processing it, and then finds it done.
     document = lock_document(document_id)
     if document is None or document.status in (Status.PROCESSED, Status.IGNORED):
-        return document  # another worker has it, or it is done (a task delivered twice)
+        return document  # gone (purged), or done already (a task delivered twice)
     document.attempts += 1
     data = _normalized(document)
     if data is None:
@@ -157,7 +159,7 @@ def describe(error: Exception) -> str:
 def _fail(document_id: int, error: Exception) -> InboxDocument | None:
     """Keep the error. A busy database is no fault of the document: it stays `received`, and
     the scheduled sweep processes it again."""
-    document = lock_document(document_id, wait=True)
+    document = lock_document(document_id)
     if document is None:
         return None
     if not isinstance(error, ServiceBusy):
@@ -186,7 +188,7 @@ def inbox_replay(
 ) -> InboxDocument:
     """Process a document again (after its error was fixed, in the catalog or in its corrected
     body). Its order, if it made one, is updated: replaying a processed document is harmless."""
-    document = lock_document(document.pk, wait=True)
+    document = lock_document(document.pk)
     if corrected_body is not None:
         document.corrected_body = corrected_body
     document.status, document.error = Status.RECEIVED, ""
@@ -200,7 +202,7 @@ def inbox_replay(
 def inbox_correct(*, document: InboxDocument, corrected_body: str, actor: Actor) -> InboxDocument:
     """An admin's correction of a document that cannot be processed as received: processed in
     place of the raw body (which stays as it came) from the next replay on; blank removes it."""
-    document = lock_document(document.pk, wait=True)
+    document = lock_document(document.pk)
     document.corrected_body = corrected_body.strip()
     document.save(update_fields=["corrected_body"])
     logger.info("inbox document %s corrected by %s", document.pk, actor)
