@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("orders.api_urls")),
     path("", include("fulfillment.api_urls")),
     path("", include("returns.api_urls")),
+    path("", include("oms.integrations.inbox.api_urls")),
 ]
 
 urlpatterns = [
@@ -27,6 +28,7 @@ urlpatterns = [
     path("orders/", include("orders.urls")),
     path("fulfillment/", include("fulfillment.urls")),
     path("returns/", include("returns.urls")),
+    path("integrations/inbox/", include("oms.integrations.inbox.urls")),
 ]
 
 handler403 = "oms.core.views.permission_denied"

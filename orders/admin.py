@@ -14,7 +14,7 @@ from oms.core.admin_base import ReadOnlyInline
 from oms.core.errors import DomainError
 
 from . import services
-from .models import Hold, Order, OrderEvent, OrderLine
+from .models import ChannelRefund, Hold, Order, OrderCharge, OrderEvent, OrderLine, TaxLine
 from .resources import OrderExportResource, import_orders, load_dataset
 
 
@@ -26,9 +26,13 @@ class LineInline(ReadOnlyInline):
         "sku",
         "name",
         "quantity",
+        "channel_line_id",
         "unit_price",
+        "subtotal",
         "discount",
         "tax",
+        "bundle_parent",
+        "fulfilled_by_channel",
         "quantity_allocated",
         "quantity_shipped",
         "quantity_cancelled",
@@ -67,6 +71,32 @@ class EventInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class ChargeInline(ReadOnlyInline):
+    model = OrderCharge
+    fields = ("kind", "channel_line_id", "code", "title", "carrier", "amount", "discount", "tax")
+    readonly_fields = fields
+
+
+class TaxLineInline(ReadOnlyInline):
+    model = TaxLine
+    fields = ("line", "charge", "title", "rate", "amount")
+    readonly_fields = fields
+
+
+class ChannelRefundInline(ReadOnlyInline):
+    model = ChannelRefund
+    fields = (
+        "channel_refund_id",
+        "refunded_at",
+        "amount",
+        "recorded_amount",
+        "shipping_amount",
+        "note",
+        "lines",
+    )
+    readonly_fields = fields
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(help_text="CSV or XLSX, one row per order line (the export's columns).")
 
@@ -88,7 +118,7 @@ class OrderAdmin(ExportMixin, admin.ModelAdmin):
     list_select_related = ("channel",)
     date_hierarchy = "placed_at"
     show_full_result_count = False
-    inlines = (LineInline, HoldInline, EventInline)
+    inlines = (LineInline, ChargeInline, TaxLineInline, ChannelRefundInline, HoldInline, EventInline)
     actions = ["anonymize_customer", "release_holds"]
     resource_classes = [OrderExportResource]
     formats = [CSV, XLSX]

@@ -6,7 +6,7 @@ from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 from inventory.models import Location, Sku
 from oms.core.actor import ACTOR_KINDS
 from oms.core.models import Channel, TimeStampedModel
-from oms.core.money import MoneyField
+from oms.core.money import ExactMoneyField
 
 #: Statuses an order can be held from and return to.
 PROGRESS_STATUSES = ("new", "allocated", "backordered", "partially_shipped")
@@ -16,6 +16,8 @@ SHIPPING_ADDRESS_COLUMNS = {
     "name": "ship_name",
     "line1": "ship_line1",
     "line2": "ship_line2",
+    "company": "ship_company",
+    "phone": "ship_phone",
     "city": "ship_city",
     "region": "ship_region",
     "postal_code": "ship_postal_code",
@@ -73,6 +75,8 @@ class Order(FSMModelMixin, TimeStampedModel):
     ship_name = models.CharField(max_length=200, blank=True)
     ship_line1 = models.CharField(max_length=200, blank=True)
     ship_line2 = models.CharField(max_length=200, blank=True)
+    ship_company = models.CharField(max_length=200, blank=True)
+    ship_phone = models.CharField(max_length=40, blank=True, help_text="As the channel sent it.")
     ship_city = models.CharField(max_length=100, blank=True)
     ship_region = models.CharField(max_length=100, blank=True)
     ship_postal_code = models.CharField(max_length=20, blank=True)
@@ -80,6 +84,9 @@ class Order(FSMModelMixin, TimeStampedModel):
     ship_latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     ship_longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     billing_address = models.JSONField(default=dict, blank=True)
+    #: The ship-to as the channel last stated it: an update changes ours (which customer service
+    #: may have edited) only when the channel's own changed.
+    channel_address = models.JSONField(default=dict, blank=True)
 
     delivery_method = models.CharField(
         max_length=10, choices=DeliveryMethod.choices, default=DeliveryMethod.SHIP
@@ -88,12 +95,37 @@ class Order(FSMModelMixin, TimeStampedModel):
         Location, null=True, blank=True, on_delete=models.PROTECT, related_name="pickup_orders"
     )
 
-    subtotal = MoneyField()
-    discount_total = MoneyField()
-    tax_total = MoneyField()
-    shipping_price = MoneyField()
-    total = MoneyField()
-    refunded_total = MoneyField(help_text="Sum of the refunds recorded so far.")
+    # Money exactly as the channel stated it (up to 4 decimals) and our figures computed from
+    # it; rounded to the currency's minor unit only for display and for refunds.
+    taxes_included = models.BooleanField(
+        default=False, help_text="Prices include their tax: tax is part of them, not added to the total."
+    )
+    subtotal = ExactMoneyField(help_text="Lines before discounts.")
+    discount_total = ExactMoneyField(help_text="Line, shipping and order discounts.")
+    tax_total = ExactMoneyField(help_text="Line, shipping, fee and order-level tax.")
+    shipping_price = ExactMoneyField(help_text="Shipping lines before their discounts.")
+    fees_total = ExactMoneyField(help_text="Fee lines: handling, gift wrap, tips, duties...")
+    order_discount = ExactMoneyField(help_text="Discount on the order as a whole, in no line's discount.")
+    order_tax = ExactMoneyField(help_text="Order-level tax lines: tax in no line's or charge's tax.")
+    total = ExactMoneyField()
+    refunded_total = ExactMoneyField(help_text="Sum of the refunds recorded so far.")
+    #: The totals as the channel stated them, exactly (decimal strings), beside ours.
+    channel_totals = models.JSONField(default=dict, blank=True)
+    discount_codes = models.JSONField(default=list, blank=True, help_text='[{"code", "type", "amount"}]')
+
+    # What the channel says about the order, kept as it said it.
+    channel_status = models.CharField(max_length=100, blank=True, help_text="In the channel's own words.")
+    #: The channel's updated-at of the last document applied: an older update is ignored.
+    channel_updated_at = models.DateTimeField(null=True, blank=True)
+    channel_cancelled_at = models.DateTimeField(null=True, blank=True)
+    #: SHA-256 of the last document applied (orders.services.document.document_digest): the same
+    #: document again is answered without taking a lock.
+    channel_digest = models.CharField(max_length=64, blank=True, editable=False)
+    customer_note = models.TextField(blank=True)
+    delivery_instructions = models.TextField(blank=True)
+    attributes = models.JSONField(default=list, blank=True, help_text='Order-level [{"name", "value"}].')
+    #: The channel ships every line itself (Amazon FBA): nothing is sourced, reserved or picked here.
+    fulfilled_by_channel = models.BooleanField(default=False)
 
     status = FSMField(default=Status.NEW, choices=Status.choices, protected=True, db_index=True)
     held_from = models.CharField(max_length=20, choices=Status.choices, blank=True)
@@ -164,13 +196,18 @@ class Order(FSMModelMixin, TimeStampedModel):
     def backorder(self):
         pass
 
+    # From `new` too: units the channel ships itself were never allocated here.
     @transition(
-        field=status, source=["allocated", "backordered", "partially_shipped"], target="partially_shipped"
+        field=status,
+        source=["new", "allocated", "backordered", "partially_shipped"],
+        target="partially_shipped",
     )
     def ship_partially(self):
         pass
 
-    @transition(field=status, source=["allocated", "backordered", "partially_shipped"], target="shipped")
+    @transition(
+        field=status, source=["new", "allocated", "backordered", "partially_shipped"], target="shipped"
+    )
     def ship(self):
         pass
 
@@ -218,12 +255,33 @@ class OrderLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     line_number = models.PositiveSmallIntegerField()
     sku = models.ForeignKey(Sku, null=True, blank=True, on_delete=models.PROTECT, related_name="order_lines")
-    sku_code = models.CharField(max_length=64, help_text="As the channel sent it.")
+    sku_code = models.CharField(max_length=64, help_text="Normalized (upper case).")
+    channel_sku = models.CharField(max_length=64, blank=True, help_text="Spelled as the channel sent it.")
+    channel_line_id = models.CharField(max_length=100, blank=True, help_text="The line's id in the channel.")
+    channel_product_id = models.CharField(max_length=100, blank=True)
+    channel_variant_id = models.CharField(max_length=100, blank=True)
     name = models.CharField(max_length=200, blank=True)
     quantity = models.PositiveIntegerField()
-    unit_price = MoneyField()
-    discount = MoneyField(help_text="Discount on the whole line.")
-    tax = MoneyField(help_text="Tax on the whole line.")
+    unit_price = ExactMoneyField()
+    subtotal = ExactMoneyField(help_text="The whole line before its discount.")
+    discount = ExactMoneyField(help_text="Discount on the whole line.")
+    tax = ExactMoneyField(help_text="Tax on the whole line.")
+    # The line as the channel last stated it; an edit of the quantity scales money from these,
+    # never from rounded figures, so 3 -> 2 -> 3 comes back to exactly what the channel said.
+    stated_quantity = models.PositiveIntegerField(default=0)
+    stated_subtotal = ExactMoneyField()
+    stated_discount = ExactMoneyField()
+    stated_tax = ExactMoneyField()
+    properties = models.JSONField(
+        default=list, blank=True, help_text='Options, personalisation: [{"name", "value"}].'
+    )
+    #: A bundle's parent carries the price and is never sourced or picked; its children are.
+    bundle_parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="bundle_children"
+    )
+    is_bundle = models.BooleanField(default=False, help_text="A bundle's parent line.")
+    #: The channel ships this line itself: never sourced, reserved or picked here.
+    fulfilled_by_channel = models.BooleanField(default=False)
     quantity_allocated = models.PositiveIntegerField(default=0)
     quantity_shipped = models.PositiveIntegerField(default=0)
     quantity_cancelled = models.PositiveIntegerField(default=0)
@@ -246,6 +304,11 @@ class OrderLine(models.Model):
                 condition=Q(quantity_returned__lte=F("quantity_shipped")),
                 name="orderline_returned_lte_shipped",
             ),
+            models.UniqueConstraint(
+                fields=["order", "channel_line_id"],
+                condition=~Q(channel_line_id=""),
+                name="orderline_channel_line_id_unique",
+            ),
         ]
         indexes = [models.Index(fields=["sku_code"], name="orderline_sku_code_idx")]
 
@@ -254,8 +317,16 @@ class OrderLine(models.Model):
 
     @property
     def quantity_open(self) -> int:
-        """Still to ship: neither shipped nor cancelled."""
+        """Still to ship: neither shipped nor cancelled. A bundle's parent ships through its
+        children, so it has nothing open of its own."""
+        if self.is_bundle:
+            return 0
         return self.quantity - self.quantity_shipped - self.quantity_cancelled
+
+    @property
+    def fulfilled_here(self) -> bool:
+        """Sourced, reserved and picked by the OMS: neither a bundle's parent nor the channel's."""
+        return not (self.is_bundle or self.fulfilled_by_channel)
 
     @property
     def quantity_unallocated(self) -> int:
@@ -319,3 +390,81 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.kind}"
+
+
+class OrderCharge(models.Model):
+    """A shipping line or a fee (handling, gift wrap, tip, duty, cash on delivery...), exactly as
+    the channel stated it. Discount and tax are on the whole charge."""
+
+    class Kind(models.TextChoices):
+        SHIPPING = "shipping", "Shipping"
+        HANDLING = "handling", "Handling"
+        GIFT_WRAP = "gift_wrap", "Gift wrap"
+        TIP = "tip", "Tip"
+        DUTY = "duty", "Duty"
+        COD = "cod", "Cash on delivery"
+        OTHER = "other", "Other fee"
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="charges")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    channel_line_id = models.CharField(max_length=100, blank=True)
+    code = models.CharField(max_length=100, blank=True, help_text="Shipping method or fee code.")
+    title = models.CharField(max_length=200, blank=True)
+    carrier = models.CharField(max_length=100, blank=True)
+    amount = ExactMoneyField(help_text="Before discount; a fee may be negative (a credit).")
+    discount = ExactMoneyField()
+    tax = ExactMoneyField()
+
+    class Meta:
+        ordering = ["order_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.kind} {self.amount}"
+
+
+class TaxLine(models.Model):
+    """One tax as the channel named it, on a line, on a charge, or (neither) on the order as a
+    whole: order-level tax that is in no line's or charge's tax."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="tax_lines")
+    line = models.ForeignKey(
+        OrderLine, null=True, blank=True, on_delete=models.CASCADE, related_name="tax_lines"
+    )
+    charge = models.ForeignKey(
+        OrderCharge, null=True, blank=True, on_delete=models.CASCADE, related_name="tax_lines"
+    )
+    title = models.CharField(max_length=100, blank=True)
+    rate = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True, help_text="A fraction: 0.0825 is 8.25%."
+    )
+    amount = ExactMoneyField()
+
+    class Meta:
+        ordering = ["order_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.title} {self.amount}"
+
+
+class ChannelRefund(models.Model):
+    """A refund the channel made, recorded once (by its id) against the channel's line ids."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="channel_refunds")
+    channel_refund_id = models.CharField(max_length=100)
+    refunded_at = models.DateTimeField(null=True, blank=True)
+    amount = ExactMoneyField(help_text="As the channel stated it.")
+    recorded_amount = ExactMoneyField(help_text="What was recorded: rounded to the minor unit.")
+    note = models.TextField(blank=True)
+    #: [{"channel_line_id", "line_id", "quantity", "amount"}]
+    lines = models.JSONField(default=list, blank=True)
+    shipping_amount = ExactMoneyField()
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["order_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "channel_refund_id"], name="channelrefund_id_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} refund {self.channel_refund_id}"

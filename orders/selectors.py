@@ -19,8 +19,8 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from inventory.models import normalize_code
 from oms.core.models import Channel
 
-from .models import Hold, Order, OrderEvent, OrderLine
-from .services.intake import NUMBER_ALPHABET, NUMBER_LENGTH, NUMBER_PREFIX, normalize_name_key
+from .models import ChannelRefund, Hold, Order, OrderCharge, OrderEvent, OrderLine, TaxLine
+from .services.normalize import NUMBER_ALPHABET, NUMBER_LENGTH, NUMBER_PREFIX, normalize_name_key
 
 NUMBER_RE = re.compile(rf"^{NUMBER_PREFIX}?[{NUMBER_ALPHABET}]{{{NUMBER_LENGTH}}}$", re.IGNORECASE)
 PHONE_RE = re.compile(r"^\+?[\d\s().-]{5,}$")
@@ -28,9 +28,13 @@ ORDERING = ("-placed_at", "-id")
 
 
 def order_detail_queryset() -> QuerySet[Order]:
-    """Four queries for any order: the order (+ channel, pickup location), lines, holds, events."""
+    """Seven queries for any order: the order (+ channel, pickup location), lines, charges, tax
+    lines, channel refunds, holds, events."""
     return Order.objects.select_related("channel", "pickup_location").prefetch_related(
         Prefetch("lines", queryset=OrderLine.objects.order_by("line_number")),
+        Prefetch("charges", queryset=OrderCharge.objects.order_by("id")),
+        Prefetch("tax_lines", queryset=TaxLine.objects.order_by("id")),
+        Prefetch("channel_refunds", queryset=ChannelRefund.objects.order_by("id")),
         Prefetch("holds", queryset=Hold.objects.order_by("id")),
         Prefetch("events", queryset=OrderEvent.objects.order_by("id")),
     )

@@ -186,7 +186,10 @@ class _Context:
 
 def _unallocated_lines(order_ids) -> dict[int, list[OrderLine]]:
     by_order = defaultdict(list)
-    lines = OrderLine.objects.filter(order_id__in=list(order_ids), sku__isnull=False)
+    # Lines the channel ships itself, and bundle parents (their children are picked), never.
+    lines = OrderLine.objects.filter(
+        order_id__in=list(order_ids), sku__isnull=False, fulfilled_by_channel=False, is_bundle=False
+    )
     for line in lines.select_related("sku").order_by("pk"):
         if line.quantity_unallocated > 0:
             by_order[line.order_id].append(line)

@@ -22,8 +22,12 @@ class Actor:
     def for_user(cls, user) -> "Actor":
         channel = getattr(user, "channel", None)
         if channel is not None:
-            return cls(CHANNEL, channel.pk, channel.code)
+            return cls.for_channel(channel)
         return cls(USER, user.pk, user.get_username())
+
+    @classmethod
+    def for_channel(cls, channel) -> "Actor":
+        return cls(CHANNEL, channel.pk, channel.code)
 
     @classmethod
     def from_request(cls, request) -> "Actor":

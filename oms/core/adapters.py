@@ -3,9 +3,11 @@
 An adapter is looked up by the channel's `adapter_kind`. Integrations (a later issue)
 register theirs with `@register_adapter("shopify")`; until then the built-in "manual"
 adapter accepts every request: the money is handed back outside the OMS (at a till, by a
-bank transfer) and the refund is recorded with a reference "manual:<refund id>".
+bank transfer) and the refund is recorded with a reference "manual:<refund id>"; and the
+documents of its channels are already in the OMS's normalized order format.
 """
 
+import json
 from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
@@ -29,6 +31,13 @@ class ChannelAdapter(Protocol):
         (a decimal string), "lines": [{"sku", "quantity", "amount"}], "shipping_amount"}.
         Called again with the same payload on retries: adapters pass `refund_id` on as the
         provider's idempotency key.
+        """
+        ...
+
+    def normalize_order(self, body: str, *, topic: str, headers: dict) -> dict | None:
+        """The channel's document (an inbox entry's raw body) as the OMS's normalized order
+        (orders.api.intake.OrderIntakeSerializer's input), or None when it is not about an order.
+        Pure: no database, no network. Raises ValueError (or AdapterError) when it cannot be read.
         """
         ...
 
@@ -74,3 +83,9 @@ class ManualAdapter:
 
     def request_refund(self, refund_payload: dict) -> str:
         return f"manual:{refund_payload['refund_id']}"
+
+    def normalize_order(self, body: str, *, topic: str = "", headers: dict | None = None) -> dict | None:
+        document = json.loads(body)
+        if not isinstance(document, dict):
+            raise ValueError("The document is not a JSON object.")
+        return document

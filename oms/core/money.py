@@ -19,6 +19,18 @@ def quantize(amount: Decimal | int | str, currency: str) -> Decimal:
     return Decimal(amount).quantize(minor_unit(currency), rounding=ROUND_HALF_UP)
 
 
+#: Money as a channel states it: up to 4 decimals (BigCommerce sends "40.0000"), 11 integer
+#: digits, as many as the 3-decimal columns have. Every amount and computed total fits in it.
+EXACT_DIGITS = 15
+EXACT_PLACES = 4
+EXACT_MAX = Decimal(10) ** (EXACT_DIGITS - EXACT_PLACES) - Decimal(1).scaleb(-EXACT_PLACES)
+
+
+def exact(amount: Decimal | int | str) -> Decimal:
+    """An amount kept as stated, to EXACT_PLACES decimals (computed shares round half up there)."""
+    return Decimal(amount).quantize(Decimal(1).scaleb(-EXACT_PLACES), rounding=ROUND_HALF_UP)
+
+
 class MoneyField(models.DecimalField):
     """A monetary amount; the currency lives on the owning row (an order has one)."""
 
@@ -31,3 +43,17 @@ class MoneyField(models.DecimalField):
     def deconstruct(self):
         name, _path, args, kwargs = super().deconstruct()
         return name, "oms.core.money.MoneyField", args, kwargs
+
+
+class ExactMoneyField(MoneyField):
+    """An amount exactly as the channel stated it (or computed from such amounts), up to 4
+    decimals; rounded to the currency's minor unit only for display and for refunds."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_digits", EXACT_DIGITS)
+        kwargs.setdefault("decimal_places", EXACT_PLACES)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "oms.core.money.ExactMoneyField", args, kwargs

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "orders",
     "fulfillment",
     "returns",
+    "oms.integrations.inbox",
     "oms.demo",
 ]
 
@@ -142,6 +143,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "orders.anonymize_expired_customer_data",
         "schedule": 24 * 60 * 60,
     },
+    "inbox-process-pending-documents": {"task": "inbox.process_pending_documents", "schedule": 5 * 60},
+    "inbox-purge-documents": {"task": "inbox.purge_documents", "schedule": 24 * 60 * 60},
 }
 
 REST_FRAMEWORK = {
@@ -181,8 +184,13 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "orders.models.Order.Status",
         "OrderPaymentStatusEnum": "orders.models.Order.PaymentStatus",
         "HoldKindEnum": "orders.models.Hold.Kind",
+        "InboxDocumentStatusEnum": "oms.integrations.inbox.models.InboxDocument.Status",
     },
 }
+
+# Channel documents (the inbox) are kept this many days after they came in, then purged
+# (failed ones stay until an admin has dealt with them).
+OMS_INBOX_RETENTION_DAYS = int(os.environ.get("OMS_INBOX_RETENTION_DAYS", "90"))
 
 # Personal data: orders older than this many days may be anonymized by the retention task.
 OMS_CUSTOMER_DATA_RETENTION_DAYS = int(os.environ.get("OMS_CUSTOMER_DATA_RETENTION_DAYS", "0")) or None

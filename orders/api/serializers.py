@@ -4,127 +4,21 @@ Input serializers only check that a request is well-formed (400 with field error
 otherwise); what a well-formed order means for the business is decided in orders.services.
 """
 
-from decimal import Decimal
-
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from oms.core.money import quantize
 
-from ..models import Hold, Order
-
-MAX_LINES = 500
-
-
-class MoneyField(serializers.DecimalField):
-    """Money travels as a decimal string ("19.99"), never as a JSON number."""
-
-    default_error_messages = {"not_string": 'Send money as a decimal string, e.g. "19.99".'}
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_digits", 14)
-        kwargs.setdefault("decimal_places", 3)
-        kwargs.setdefault("min_value", Decimal("0"))
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("not_string")
-        return super().to_internal_value(data)
-
-
-def inline_choice_field(choices: list[str], **kwargs) -> serializers.ChoiceField:
-    """A choice field documented with an inline enum (a subset of a model's choices would
-    otherwise collide with the model's enum component in the OpenAPI schema)."""
-
-    @extend_schema_field({"type": "string", "enum": list(choices)})
-    class InlineChoiceField(serializers.ChoiceField):
-        pass
-
-    return InlineChoiceField(choices=choices, **kwargs)
-
-
-class CustomerSerializer(serializers.Serializer):
-    email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
-    name = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
-
-
-class AddressSerializer(serializers.Serializer):
-    name = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    line1 = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    line2 = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    city = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    region = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    postal_code = serializers.CharField(required=False, allow_blank=True, max_length=20)
-    country_code = serializers.RegexField(
-        r"^[A-Za-z]{2}$", required=False, allow_blank=True, help_text="ISO 3166-1 alpha-2."
-    )
-    latitude = serializers.DecimalField(
-        max_digits=9, decimal_places=6, required=False, allow_null=True, min_value=-90, max_value=90
-    )
-    longitude = serializers.DecimalField(
-        max_digits=9, decimal_places=6, required=False, allow_null=True, min_value=-180, max_value=180
-    )
-
-
-class DeliverySerializer(serializers.Serializer):
-    method = serializers.ChoiceField(choices=Order.DeliveryMethod.choices, default=Order.DeliveryMethod.SHIP)
-    pickup_location = serializers.CharField(
-        required=False, allow_blank=True, max_length=40, help_text="Location code; required for pickup."
-    )
-
-    def validate(self, attrs):
-        if attrs.get("method") == Order.DeliveryMethod.PICKUP and not attrs.get("pickup_location"):
-            raise serializers.ValidationError({"pickup_location": ["Required for pickup."]}, code="required")
-        return attrs
-
-
-class IntakeLineSerializer(serializers.Serializer):
-    sku = serializers.CharField(max_length=64, help_text="The channel's SKU code.")
-    name = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    quantity = serializers.IntegerField(min_value=1, max_value=100_000)
-    unit_price = MoneyField()
-    discount = MoneyField(required=False, default="0", help_text="On the whole line.")
-    tax = MoneyField(required=False, default="0", help_text="On the whole line.")
-
-
-class TotalsSerializer(serializers.Serializer):
-    subtotal = MoneyField(required=False, help_text="Sum of unit price x quantity.")
-    discount = MoneyField(required=False, help_text="Sum of line discounts.")
-    tax = MoneyField(required=False, help_text="Sum of line taxes.")
-    total = MoneyField(help_text="subtotal - discount + tax + shipping_price.")
-
-
-class OrderIntakeSerializer(serializers.Serializer):
-    channel = serializers.SlugField(
-        required=False,
-        max_length=40,
-        help_text="Channel code; optional when a channel posts with its own token.",
-    )
-    external_id = serializers.CharField(max_length=100, help_text="The order's id in the channel.")
-    placed_at = serializers.DateTimeField()
-    currency = serializers.RegexField(r"^[A-Za-z]{3}$", help_text="ISO 4217, e.g. USD.")
-    customer = CustomerSerializer()
-    shipping_address = AddressSerializer(required=False)
-    billing_address = AddressSerializer(required=False)
-    delivery = DeliverySerializer(required=False)
-    lines = IntakeLineSerializer(many=True, allow_empty=False, max_length=MAX_LINES)
-    shipping_price = MoneyField(required=False, default="0")
-    totals = TotalsSerializer()
-    payment_status = inline_choice_field(
-        [Order.PaymentStatus.PENDING, Order.PaymentStatus.AUTHORIZED, Order.PaymentStatus.PAID],
-        default=Order.PaymentStatus.PENDING,
-    )
-    ship_by = serializers.DateTimeField(
-        required=False, allow_null=True, help_text="From the channel; else placed_at + channel handling days."
-    )
-
-    def validate_external_id(self, value):
-        if not value.strip():
-            raise serializers.ValidationError("May not be blank.", code="blank")
-        return value.strip()
-
+from ..models import Hold, Order, OrderCharge
+from .intake import (  # noqa: F401 (the intake schema, re-exported for its users)
+    MAX_LINES,
+    AddressSerializer,
+    CustomerSerializer,
+    IntakeLineSerializer,
+    MoneyField,
+    OrderIntakeSerializer,
+    inline_choice_field,
+)
+from .representation import order_channel_parts, order_lines, order_totals
 
 # --- Responses ---------------------------------------------------------------------------
 
@@ -151,17 +45,78 @@ class LineQuantitiesSerializer(serializers.Serializer):
     open = serializers.IntegerField(help_text="Neither shipped nor cancelled.")
 
 
+class TaxLineOutSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    rate = serializers.CharField(allow_null=True, help_text="A fraction: 0.0825 is 8.25%.")
+    amount = serializers.CharField()
+
+
+class NameValueOutSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    value = serializers.CharField()
+
+
+class ChannelLineSerializer(serializers.Serializer):
+    line_id = serializers.CharField(help_text="The line's id in the channel.")
+    sku = serializers.CharField(help_text="The SKU spelled as the channel sent it.")
+    product_id = serializers.CharField()
+    variant_id = serializers.CharField()
+
+
 class OrderLineSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     line_number = serializers.IntegerField()
     sku = serializers.CharField()
     sku_known = serializers.BooleanField(help_text="False while the SKU is unknown or inactive.")
     name = serializers.CharField()
+    channel = ChannelLineSerializer()
     unit_price = serializers.CharField()
+    subtotal = serializers.CharField(help_text="The whole line before its discount.")
     discount = serializers.CharField()
     tax = serializers.CharField()
+    exact = serializers.DictField(
+        child=serializers.CharField(), help_text="unit_price, subtotal, discount, tax as stated (4 decimals)."
+    )
+    tax_lines = TaxLineOutSerializer(many=True)
+    properties = NameValueOutSerializer(many=True)
+    bundle = serializers.BooleanField(help_text="A bundle's parent: priced here, picked as its children.")
+    bundle_parent = serializers.IntegerField(allow_null=True, help_text="The parent's line number.")
+    fulfilled_by_channel = serializers.BooleanField()
     quantities = LineQuantitiesSerializer()
     removed = serializers.BooleanField()
+
+
+class ChargeOutSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=OrderCharge.Kind.choices)
+    channel_line_id = serializers.CharField()
+    code = serializers.CharField()
+    title = serializers.CharField()
+    carrier = serializers.CharField()
+    amount = serializers.CharField()
+    discount = serializers.CharField()
+    tax = serializers.CharField()
+    tax_lines = TaxLineOutSerializer(many=True)
+
+
+class ChannelRefundOutSerializer(serializers.Serializer):
+    channel_refund_id = serializers.CharField()
+    refunded_at = serializers.DateTimeField(allow_null=True)
+    amount = serializers.CharField(help_text="As the channel stated it.")
+    recorded = serializers.CharField(help_text="What was recorded (rounded to the minor unit).")
+    shipping = serializers.CharField()
+    note = serializers.CharField()
+    lines = serializers.ListField(child=serializers.DictField())
+
+
+class ChannelFactsSerializer(serializers.Serializer):
+    status = serializers.CharField(help_text="The order's status in the channel's words.")
+    updated_at = serializers.DateTimeField(allow_null=True)
+    cancelled_at = serializers.DateTimeField(allow_null=True)
+    totals = serializers.DictField(child=serializers.CharField(), help_text="As the channel stated them.")
+    discount_codes = serializers.ListField(child=serializers.DictField())
+    attributes = NameValueOutSerializer(many=True)
+    fulfilled_by_channel = serializers.BooleanField()
+    taxes_included = serializers.BooleanField()
 
 
 class HoldSerializer(serializers.Serializer):
@@ -188,17 +143,22 @@ class OrderEventSerializer(serializers.Serializer):
 
 
 class OrderTotalsSerializer(serializers.Serializer):
+    """Rounded to the currency's minor unit for display; `exact` keeps 4 decimals."""
+
     subtotal = serializers.CharField()
     discount = serializers.CharField()
     tax = serializers.CharField()
     shipping = serializers.CharField()
+    fees = serializers.CharField()
     total = serializers.CharField()
     refunded = serializers.CharField()
+    exact = serializers.DictField(child=serializers.CharField())
 
 
 class OrderDeliveryOutSerializer(serializers.Serializer):
     method = serializers.ChoiceField(choices=Order.DeliveryMethod.choices)
     pickup_location = serializers.CharField(allow_null=True)
+    instructions = serializers.CharField()
 
 
 class OrderListSerializer(serializers.Serializer):
@@ -245,8 +205,15 @@ class OrderDetailSerializer(serializers.Serializer):
     shipping_address = AddressSerializer()
     billing_address = serializers.DictField()
     delivery = OrderDeliveryOutSerializer()
+    customer_note = serializers.CharField()
     totals = OrderTotalsSerializer()
+    channel_facts = ChannelFactsSerializer(source="*")
     lines = OrderLineSerializer(many=True)
+    shipping_lines = ChargeOutSerializer(many=True)
+    fees = ChargeOutSerializer(many=True)
+    tax_lines = TaxLineOutSerializer(many=True, help_text="Order-level: in no line's or charge's tax.")
+    refunds = ChannelRefundOutSerializer(many=True, help_text="Refunds the channel made.")
+    documents = serializers.CharField(help_text="The channel documents this order came in (inbox API).")
     holds = HoldSerializer(many=True)
     timeline = OrderEventSerializer(many=True)
     anonymized_at = serializers.DateTimeField(allow_null=True)
@@ -278,37 +245,12 @@ class OrderDetailSerializer(serializers.Serializer):
             "delivery": {
                 "method": order.delivery_method,
                 "pickup_location": order.pickup_location.code if order.pickup_location_id else None,
+                "instructions": order.delivery_instructions,
             },
-            "totals": {
-                "subtotal": money(order.subtotal, currency),
-                "discount": money(order.discount_total, currency),
-                "tax": money(order.tax_total, currency),
-                "shipping": money(order.shipping_price, currency),
-                "total": money(order.total, currency),
-                "refunded": money(order.refunded_total, currency),
-            },
-            "lines": [
-                {
-                    "id": line.pk,
-                    "line_number": line.line_number,
-                    "sku": line.sku_code,
-                    "sku_known": line.sku_id is not None,
-                    "name": line.name,
-                    "unit_price": money(line.unit_price, currency),
-                    "discount": money(line.discount, currency),
-                    "tax": money(line.tax, currency),
-                    "quantities": {
-                        "ordered": line.quantity,
-                        "allocated": line.quantity_allocated,
-                        "shipped": line.quantity_shipped,
-                        "cancelled": line.quantity_cancelled,
-                        "returned": line.quantity_returned,
-                        "open": line.quantity_open,
-                    },
-                    "removed": line.removed_at is not None,
-                }
-                for line in order.lines.all()
-            ],
+            "customer_note": order.customer_note,
+            "totals": order_totals(order),
+            "lines": order_lines(order),
+            **order_channel_parts(order),
             "holds": [
                 {
                     "id": hold.pk,

@@ -1,6 +1,7 @@
 """Every write the orders domain allows. Callers use `from orders import services`."""
 
 from .cancellation import order_cancel, order_cancel_expired_unpaid, order_cancel_lines
+from .channel import ChannelUpdate, order_apply_channel_update
 from .edits import order_edit_address, order_edit_lines
 from .holds import order_hold, order_release_hold
 from .intake import order_intake
@@ -12,6 +13,7 @@ from .progress import (
     Allocation,
     order_record_allocation,
     order_record_allocations,
+    order_record_channel_shipment,
     order_record_deallocation,
     order_record_delivery,
     order_record_return,
@@ -21,6 +23,7 @@ from .timeline import order_add_event, timeline_event, timeline_record, timeline
 
 __all__ = [
     "Allocation",
+    "ChannelUpdate",
     "lock_order",
     "lock_order_if_free",
     "lock_order_with_stock",
@@ -29,6 +32,7 @@ __all__ = [
     "order_add_note",
     "order_anonymize",
     "order_anonymize_expired",
+    "order_apply_channel_update",
     "order_cancel",
     "order_cancel_expired_unpaid",
     "order_cancel_lines",
@@ -38,6 +42,7 @@ __all__ = [
     "order_intake",
     "order_record_allocation",
     "order_record_allocations",
+    "order_record_channel_shipment",
     "order_record_deallocation",
     "order_record_delivery",
     "order_record_refund",

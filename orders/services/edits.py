@@ -7,15 +7,23 @@ from django.utils import timezone
 
 from inventory.models import Location, Sku, normalize_code
 from oms.core.actor import Actor
-from oms.core.money import ZERO, quantize
 from oms.core.transactions import transactional
 
 from ..errors import OrderConflict, OrderError, OrderErrorCode
-from ..models import SHIPPING_ADDRESS_COLUMNS, Order, OrderLine
+from ..models import SHIPPING_ADDRESS_COLUMNS, Order, OrderCharge, OrderLine, TaxLine
 from ..signals import order_edited
+from .amounts import (
+    TOTAL_FIELDS,
+    apply_totals,
+    compute_totals,
+    scale_to_quantity,
+    set_stated_money,
+    totals_of,
+)
 from .cancellation import check_cancellable, free_units, settle_after_cancellation
-from .intake import address_problem, compute_totals, normalize_address
+from .document import build_line
 from .locks import lock_order, lock_order_with_stock
+from .normalize import address_problem, normalize_address
 from .timeline import timeline_event, timeline_write
 
 Status = Order.Status
@@ -103,15 +111,6 @@ def _resolve_skus(codes) -> dict[str, Sku]:
     return skus
 
 
-def _money(line: OrderLine) -> dict:
-    return {
-        "unit_price": line.unit_price,
-        "quantity": line.quantity,
-        "discount": line.discount,
-        "tax": line.tax,
-    }
-
-
 def _line_summary(line: OrderLine) -> dict:
     return {"line": line.line_number, "sku": line.sku_code, "quantity": line.quantity}
 
@@ -159,10 +158,14 @@ def order_edit_lines(
 ) -> Order:
     """Change lines before they ship.
 
-    update: [{"line_id", "quantity"?, "sku"?}] - a new quantity (discount and tax scale with it)
-            or a new SKU code (fixes an unknown one); add: [{"sku", "quantity", "unit_price",
-            "discount"?, "tax"?, "name"?}]; remove: [line_id] - the line's open units are cancelled
-            and it leaves the totals. Totals are computed again from the lines.
+    update: [{"line_id", "quantity"?, "sku"?, "stated"?}] - a new quantity (subtotal, discount
+            and tax scale from what the channel stated for the line), a new SKU code (fixes an
+            unknown one), or what the channel now states for the line (`stated`: {"money":
+            LineMoney, "quantity"}: what quantity edits scale from); add: normalized lines
+            (orders.api.intake.IntakeLineSerializer; `bundle_parent` names an existing or added
+            line by its channel line id); remove:
+            [line_id] - the line's open units are cancelled and it leaves the totals. Totals are
+            computed again from the lines and the charges.
     """
     update, add, remove = list(update or []), list(add or []), sorted(set(remove or []))
     if not (update or add or remove):
@@ -186,24 +189,25 @@ def order_edit_lines(
         check_cancellable(lines, to_free)
         order, lines = free_units(order, to_free, locked)
 
-    totals_before = {
-        "subtotal": str(order.subtotal),
-        "discount": str(order.discount_total),
-        "tax": str(order.tax_total),
-        "total": str(order.total),
-    }
-    changes, changed_ids, now = [], set(), timezone.now()
+    totals_before = totals_of(order)
+    changes, changed_ids, money_ids, now = [], set(), set(), timezone.now()
     for item in update:
         line = lines[item["line_id"]]
-        quantity = item.get("quantity")
+        quantity, stated = item.get("quantity"), item.get("stated")
+        if stated is not None:  # what the channel now states for the line
+            before = str(line.stated_subtotal)
+            set_stated_money(line, stated["money"], stated["quantity"])
+            changes.append(
+                {"line": line.line_number, "field": "money", "before": before, "after": str(line.subtotal)}
+            )
+            money_ids.add(line.pk)
         if quantity is not None and quantity != line.quantity:
             changes.append(
                 {"line": line.line_number, "field": "quantity", "before": line.quantity, "after": quantity}
             )
-            line.discount = quantize(line.discount * quantity / line.quantity, order.currency)
-            line.tax = quantize(line.tax * quantity / line.quantity, order.currency)
-            line.quantity = quantity
             changed_ids.add(line.pk)
+        if stated is not None or line.pk in changed_ids:
+            scale_to_quantity(line, quantity if quantity is not None else line.quantity)
         if item.get("sku"):
             sku = skus[normalize_code(item["sku"])]
             if line.sku_id != sku.pk:
@@ -221,40 +225,26 @@ def order_edit_lines(
             {"line": line.line_number, "field": "removed", "before": _line_summary(line), "after": None}
         )
 
-    next_number = max((line.line_number for line in lines.values()), default=0) + 1
-    added = []
-    for offset, item in enumerate(add):
-        sku = skus[normalize_code(item["sku"])]
-        added.append(
-            OrderLine(
-                order=order,
-                line_number=next_number + offset,
-                sku=sku,
-                sku_code=sku.code,
-                name=item.get("name") or sku.name,
-                quantity=item["quantity"],
-                unit_price=quantize(item["unit_price"], order.currency),
-                discount=quantize(item.get("discount") or ZERO, order.currency),
-                tax=quantize(item.get("tax") or ZERO, order.currency),
-            )
-        )
-    touched = [lines[pk] for pk in sorted(changed_ids | set(remove))]
+    added = _added_lines(order, lines, add, skus)
+    touched = [lines[pk] for pk in sorted(changed_ids | money_ids | set(remove))]
     if not (touched or added):
         return order
-    OrderLine.objects.bulk_update(
-        touched,
-        ["quantity", "discount", "tax", "sku", "sku_code", "name", "quantity_cancelled", "removed_at"],
-    )
-    OrderLine.objects.bulk_create(added)
+    OrderLine.objects.bulk_update(touched, EDITED_FIELDS)
+    _save_added(added)
     changes += [
         {"line": line.line_number, "field": "added", "before": None, "after": _line_summary(line)}
         for line in added
     ]
 
-    kept = [line for line in [*lines.values(), *added] if line.removed_at is None]
-    computed = compute_totals([_money(line) for line in kept], order.shipping_price, order.currency)
-    order.subtotal, order.discount_total = computed["subtotal"], computed["discount"]
-    order.tax_total, order.total = computed["tax"], computed["total"]
+    charges = list(OrderCharge.objects.filter(order=order))
+    computed = compute_totals(
+        [*lines.values(), *added],
+        charges,
+        order_tax=order.order_tax,
+        order_discount=order.order_discount,
+        taxes_included=order.taxes_included,
+    )
+    apply_totals(order, computed)
     events = [
         timeline_event(
             order,
@@ -264,11 +254,11 @@ def order_edit_lines(
             payload={
                 "changes": changes,
                 "reason": reason,
-                "totals": {"before": totals_before, "after": {k: str(v) for k, v in computed.items()}},
+                "totals": {"before": totals_before, "after": totals_of(order)},
             },
         )
     ]
-    order.save(update_fields=["subtotal", "discount_total", "tax_total", "total", "updated_at"])
+    order.save(update_fields=[*TOTAL_FIELDS, "updated_at"])
     events += settle_after_cancellation(order, [*lines.values(), *added], actor, reason or "lines removed")
     timeline_write(order, events)
     line_ids = sorted(changed_ids | {line.pk for line in added})
@@ -276,3 +266,64 @@ def order_edit_lines(
         order_edited.send(sender=Order, order=order, line_ids=line_ids, address_changed=False, locked=locked)
         return lock_order(order)  # as it stands after fulfillment re-sourced it
     return order
+
+
+EDITED_FIELDS = [
+    "quantity",
+    "unit_price",
+    "subtotal",
+    "discount",
+    "tax",
+    "stated_quantity",
+    "stated_subtotal",
+    "stated_discount",
+    "stated_tax",
+    "sku",
+    "sku_code",
+    "name",
+    "quantity_cancelled",
+    "removed_at",
+]
+
+
+def _added_lines(order: Order, lines: dict[int, OrderLine], add: list[dict], skus) -> list[OrderLine]:
+    """New lines numbered after the last one; a bundle child names its parent (an existing or an
+    added line) by channel line id."""
+    next_number = max((line.line_number for line in lines.values()), default=0) + 1
+    added = []
+    for offset, item in enumerate(add):
+        sku = skus[normalize_code(item["sku"])]
+        line = build_line(item, next_number + offset, sku, order_fulfilled_by_channel=False)
+        line.order, line.name = order, line.name or sku.name
+        line.quantity_shipped, line.quantity_cancelled = (
+            0,
+            0,
+        )  # shipping and cancelling are steps of their own
+        added.append(line)
+    by_channel_id = {line.channel_line_id: line for line in [*lines.values(), *added] if line.channel_line_id}
+    parents = {item.get("bundle_parent") for item in add if item.get("bundle_parent")}
+    for item, line in zip(add, added, strict=True):
+        line.is_bundle = bool(line.channel_line_id) and line.channel_line_id in parents
+        parent = item.get("bundle_parent")
+        if parent:
+            if parent not in by_channel_id:
+                raise OrderError(
+                    OrderErrorCode.LINE_NOT_FOUND, f"No line {parent!r} to be the bundle's parent."
+                )
+            line.bundle_parent = by_channel_id[parent]
+    return added
+
+
+def _save_added(added: list[OrderLine]) -> None:
+    """Parents before children; the added lines' tax lines after them."""
+    OrderLine.objects.bulk_create(
+        [line for line in added if line.bundle_parent is None or line.bundle_parent.pk]
+    )
+    children = [line for line in added if line.pk is None]
+    if children:
+        OrderLine.objects.bulk_create(children)
+    taxes = [tax for line in added for tax in line.stated_tax_lines]
+    for tax in taxes:
+        tax.order = tax.line.order
+    if taxes:
+        TaxLine.objects.bulk_create(taxes)

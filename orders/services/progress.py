@@ -14,6 +14,7 @@ from oms.core.transactions import transactional
 
 from ..errors import OrderConflict, OrderErrorCode
 from ..models import Order, OrderLine
+from .holds import open_holds, release_holds
 from .locks import lock_order, lock_orders
 from .timeline import timeline_event, timeline_write, timeline_write_many
 
@@ -57,7 +58,13 @@ def _set_progress(order: Order, target: str) -> tuple[str, str] | None:
 
 
 def _progress_after_allocation(lines) -> str:
-    if any(line.quantity_unallocated > 0 for line in lines if line.sku_id or line.quantity_open):
+    """Backordered while a line the OMS fulfils has open units not allocated (the channel's own
+    lines wait for the channel, not for stock)."""
+    if any(
+        line.quantity_unallocated > 0
+        for line in lines
+        if (line.sku_id or line.quantity_open) and not line.fulfilled_by_channel
+    ):
         return Status.BACKORDERED
     return Status.ALLOCATED
 
@@ -265,3 +272,46 @@ def order_record_return(
     return _record(
         order, list(lines.values()), None, "returned", actor, quantities=quantities, payload=payload
     )
+
+
+@transactional
+def order_record_channel_shipment(
+    *, order: Order, quantities: dict[int, int], actor: Actor, payload: dict | None = None
+) -> Order:
+    """Units of lines the channel fulfils itself (Amazon FBA) left the channel's warehouse:
+    {order_line_id: units}. Nothing was allocated here, so they go from open to shipped; a hold
+    cannot stop what the channel already shipped, so when nothing is left open it is released."""
+    order = lock_order(order)
+    if order.status in (Status.CANCELLED, Status.SHIPPED, Status.COMPLETED):
+        raise OrderConflict(OrderErrorCode.ORDER_CLOSED, f"Order {order.number} is {order.status}.")
+    lines = _lines(order, quantities)
+    for line_id, units in quantities.items():
+        line = lines[line_id]
+        if not line.fulfilled_by_channel:
+            raise OrderConflict(
+                OrderErrorCode.INVALID_TRANSITION,
+                f"Line {line.line_number} is fulfilled by the OMS; its shipments are recorded here.",
+            )
+        _require_units(line, units, line.quantity_open, f"cannot ship {units}; {line.quantity_open} open")
+        line.quantity_shipped += units
+    all_lines = list(lines.values())
+    target = _progress_after_shipment(all_lines)
+    events = []
+    if target == Status.SHIPPED and order.status == Status.ON_HOLD:
+        release_holds(order, open_holds(order), actor, "Shipped by the channel.", continue_order=False)
+        events.append(
+            timeline_event(
+                order, "status_changed", actor, from_status=Status.ON_HOLD, to_status=order.held_from
+            )
+        )
+        order.release()
+    change = _set_progress(order, target)
+    _save(order, all_lines)
+    shipped = timeline_event(
+        order,
+        "shipped_by_channel",
+        actor,
+        payload={"quantities": {str(line_id): n for line_id, n in quantities.items()}, **(payload or {})},
+    )
+    timeline_write(order, [shipped, *events, *_status_event(order, change, actor)])
+    return order

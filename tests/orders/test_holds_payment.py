@@ -149,7 +149,7 @@ def test_refunds_move_payment_to_partially_refunded_then_refunded(web, skus):
     order = make_order(web, payment_status="paid")  # total 26.00
     services.order_record_refund(order=order, amount="6.00", actor=AGENT, payload={"return": "RMA-1"})
     order = fresh(order)
-    assert (order.payment_status, str(order.refunded_total)) == ("partially_refunded", "6.000")
+    assert (order.payment_status, str(order.refunded_total)) == ("partially_refunded", "6.0000")
     with pytest.raises(OrderConflict, match=r"20\.00 is left"):
         services.order_record_refund(order=order, amount="25", actor=AGENT)
     services.order_record_refund(order=order, amount="20.00", actor=AGENT)

@@ -1,0 +1,1 @@
+"""Integrations with sales channels and other systems (design section 2)."""
