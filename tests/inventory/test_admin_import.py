@@ -1,7 +1,5 @@
 """Admin and import-export: stock imports go through the ledger, all or nothing."""
 
-import time
-
 import pytest
 import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -25,25 +23,30 @@ def dataset_of(rows, headers=("sku", "location", "on_hand", "safety_stock")) -> 
     return tablib.Dataset(*rows, headers=list(headers))
 
 
-def test_a_10000_row_stock_import_succeeds_through_the_ledger(admin_user):
+def import_grid(user, n_skus: int, n_locations: int):
+    """A stock import of every SKU at every location (counted through the ledger); returns the
+    rows, the SKUs, the locations and the import result. The benchmark times a 10,000-row one."""
     locations = Location.objects.bulk_create(
-        [Location(code=f"imp-{n:02d}", name=f"L{n}", kind="warehouse", country_code="US") for n in range(20)]
+        [
+            Location(code=f"imp-{n:02d}", name=f"L{n}", kind="warehouse", country_code="US")
+            for n in range(n_locations)
+        ]
     )
-    skus = Sku.objects.bulk_create([Sku(code=f"IMP-{n:04d}", name=f"Item {n}") for n in range(500)])
+    skus = Sku.objects.bulk_create([Sku(code=f"IMP-{n:04d}", name=f"Item {n}") for n in range(n_skus)])
     receive(skus[0], locations[0], 100)  # an existing level is recounted, not duplicated
     rows = [
         (sku.code.lower(), loc.code, (i + j) % 50, 1)
         for i, sku in enumerate(skus)
         for j, loc in enumerate(locations)
     ]
-    assert len(rows) == 10_000
-    started = time.perf_counter()
-    result = StockLevelResource().import_data(
-        dataset_of(rows), dry_run=False, user=admin_user, file_name="big.csv"
-    )
-    elapsed = time.perf_counter() - started
+    result = StockLevelResource().import_data(dataset_of(rows), dry_run=False, user=user, file_name="big.csv")
+    return rows, skus, locations, result
+
+
+def test_a_1000_row_stock_import_succeeds_through_the_ledger(admin_user):
+    rows, skus, locations, result = import_grid(admin_user, 100, 10)
     assert not result.has_errors() and not result.has_validation_errors()
-    assert StockLevel.objects.count() == 10_000
+    assert StockLevel.objects.count() == 1_000
     assert StockLevel.objects.get(sku=skus[0], location=locations[0]).on_hand == 0
     assert StockLevel.objects.get(sku=skus[3], location=locations[2]).on_hand == 5
     counts = StockMovement.objects.filter(kind="count")
@@ -52,7 +55,6 @@ def test_a_10000_row_stock_import_succeeds_through_the_ledger(admin_user):
     assert set(counts.values_list("actor_label", "reference").distinct()) == {("ada", "big.csv")}
     assert set(StockLevel.objects.values_list("safety_stock", flat=True)) == {1}
     assert_stock_invariants()
-    assert elapsed < 60, f"the import took {elapsed:.1f}s"
 
 
 def test_one_bad_row_imports_nothing_and_names_the_row(sku, location):
