@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "orders",
     "fulfillment",
     "returns",
+    "desk",
     "oms.demo",
 ]
 
