@@ -19,6 +19,11 @@ CANCEL_REASONS = [
 ]
 
 
+def auto_id(key: str) -> str:
+    """Field ids of one form of the order page: several forms share field names."""
+    return f"id_{key}_%s"
+
+
 def reason_text(code: str, note: str) -> str:
     label = dict(CANCEL_REASONS).get(code, code)
     note = (note or "").strip()

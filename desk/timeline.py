@@ -105,10 +105,22 @@ def _details(event: OrderEvent) -> list[str]:
     return facts
 
 
+def _held_progress(event: OrderEvent, status: str) -> tuple[str, str] | None:
+    """During a hold a step moves the progress underneath it; services record that as
+    "<old progress> -> on_hold". Say so instead of showing a hold that began again."""
+    if status == Order.Status.ON_HOLD and event.to_status == Order.Status.ON_HOLD and event.from_status:
+        return ("", f"Still on hold; progress moved on from {STATUS_LABELS.get(event.from_status, '')}")
+    return None
+
+
 def timeline(events: list[OrderEvent]) -> list[TimelineEntry]:
     """Entries oldest first; each status change folded into the step that caused it."""
     entries: list[TimelineEntry] = []
+    status = ""
     for event in sorted(events, key=lambda e: e.pk):
+        held = _held_progress(event, status) if event.kind == "status_changed" else None
+        if event.to_status and event.kind in ("status_changed", "accepted"):
+            status = event.to_status
         previous = entries[-1] if entries else None
         if (
             event.kind == "status_changed"
@@ -117,7 +129,9 @@ def timeline(events: list[OrderEvent]) -> list[TimelineEntry]:
             and previous.event.actor_label == event.actor_label
             and event.created_at - previous.event.created_at <= SAME_STEP
         ):
-            previous.status_change = _status_change(event)
+            previous.status_change = held or _status_change(event)
             continue
-        entries.append(TimelineEntry(event, label(event.kind), _status_change(event), _details(event)))
+        entries.append(
+            TimelineEntry(event, label(event.kind), held or _status_change(event), _details(event))
+        )
     return entries

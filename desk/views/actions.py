@@ -49,7 +49,15 @@ def hold_open(request, number: str):
     def run(data, actor):
         return services.order_hold(order=order, kind=data["kind"], reason=data["reason"], actor=actor)
 
-    return _act(request, order, "hold", f.HoldForm(request.POST), run, "Hold opened.", "holds")
+    return _act(
+        request,
+        order,
+        "hold",
+        f.HoldForm(request.POST, auto_id=f.auto_id("hold")),
+        run,
+        "Hold opened.",
+        "holds",
+    )
 
 
 @require_POST
@@ -63,7 +71,7 @@ def hold_release(request, number: str, hold_id: int):
         # payment-hold guard of orders.services accepts it; until then the service decides alone.
         return services.order_release_hold(order=order, hold_id=hold_id, actor=actor, reason=data["reason"])
 
-    form = f.ReleaseForm(request.POST)
+    form = f.ReleaseForm(request.POST, auto_id=f.auto_id(f"release-{hold_id}"))
     return _act(request, order, f"release-{hold_id}", form, run, "Hold released.", "holds")
 
 
@@ -75,7 +83,7 @@ def hold_release(request, number: str, hold_id: int):
 def edit_address(request, number: str):
     order = _order(number)
     stores = Location.objects.filter(active=True, can_pickup=True).order_by("code")
-    form = f.AddressForm(request.POST, pickup_locations=stores)
+    form = f.AddressForm(request.POST, pickup_locations=stores, auto_id=f.auto_id("address"))
 
     def run(data, actor):
         return services.order_edit_address(
@@ -108,7 +116,7 @@ def line_quantity(request, number: str, line_id: int):
         request,
         order,
         f"quantity-{line_id}",
-        f.LineQuantityForm(request.POST),
+        f.LineQuantityForm(request.POST, auto_id=f.auto_id(f"quantity-{line_id}")),
         "Quantity changed.",
         change=lambda data: {"update": [{"line_id": line_id, "quantity": data["quantity"]}]},
     )
@@ -122,7 +130,7 @@ def line_sku(request, number: str, line_id: int):
         request,
         order,
         f"sku-{line_id}",
-        f.ReplaceSkuForm(request.POST),
+        f.ReplaceSkuForm(request.POST, auto_id=f.auto_id(f"sku-{line_id}")),
         "SKU replaced.",
         change=lambda data: {"update": [{"line_id": line_id, "sku": data["sku"]}]},
     )
@@ -136,7 +144,7 @@ def line_remove(request, number: str, line_id: int):
         request,
         order,
         f"remove-{line_id}",
-        f.RemoveLineForm(request.POST),
+        f.RemoveLineForm(request.POST, auto_id=f.auto_id(f"remove-{line_id}")),
         "Line removed.",
         change=lambda data: {"remove": [line_id]},
     )
@@ -152,7 +160,14 @@ def line_add(request, number: str):
         line.update({key: data[key] for key in ("discount", "tax") if data.get(key) is not None})
         return {"add": [line]}
 
-    return _edit_lines(request, order, "add_line", f.AddLineForm(request.POST), "Line added.", change=change)
+    return _edit_lines(
+        request,
+        order,
+        "add_line",
+        f.AddLineForm(request.POST, auto_id=f.auto_id("add_line")),
+        "Line added.",
+        change=change,
+    )
 
 
 # --- cancel ----------------------------------------------------------------------------------
@@ -163,7 +178,7 @@ def line_add(request, number: str):
 def cancel_lines(request, number: str):
     order = _order(number)
     lines = _lines(order)
-    form = f.CancelLinesForm(request.POST, lines=lines)
+    form = f.CancelLinesForm(request.POST, lines=lines, auto_id=f.auto_id("cancel_lines"))
 
     def run(data, actor):
         return services.order_cancel_lines(
@@ -177,7 +192,7 @@ def cancel_lines(request, number: str):
 @agent_required
 def cancel_order(request, number: str):
     order = _order(number)
-    form = f.CancelOrderForm(request.POST)
+    form = f.CancelOrderForm(request.POST, auto_id=f.auto_id("cancel"))
 
     def run(data, actor):
         return services.order_cancel(order=order, reason=form.reason(), actor=actor)
@@ -196,7 +211,15 @@ def add_note(request, number: str):
     def run(data, actor):
         return services.order_add_note(order=order, message=data["message"], actor=actor)
 
-    return _act(request, order, "note", f.NoteForm(request.POST), run, "Note added.", "notes")
+    return _act(
+        request,
+        order,
+        "note",
+        f.NoteForm(request.POST, auto_id=f.auto_id("note")),
+        run,
+        "Note added.",
+        "notes",
+    )
 
 
 @require_POST
@@ -212,7 +235,9 @@ def payment(request, number: str):
     def success(updated):
         return f"Payment recorded as {updated.get_payment_status_display().lower()}."
 
-    return _act(request, order, "payment", f.PaymentForm(request.POST), run, success)
+    return _act(
+        request, order, "payment", f.PaymentForm(request.POST, auto_id=f.auto_id("payment")), run, success
+    )
 
 
 # --- returns, refunds, re-routing -----------------------------------------------------------
@@ -222,7 +247,9 @@ def payment(request, number: str):
 @agent_required
 def return_start(request, number: str):
     order = _order(number)
-    form = f.ReturnForm(request.POST, lines=list(order.lines.order_by("line_number")))
+    form = f.ReturnForm(
+        request.POST, lines=list(order.lines.order_by("line_number")), auto_id=f.auto_id("return")
+    )
 
     def run(data, actor):
         return return_services.return_create(
@@ -258,7 +285,7 @@ def refund_issue(request, number: str, rma_id: int):
     order = _order(number)
     rma = get_object_or_404(ReturnAuthorization, pk=rma_id, order=order)
     lines = list(rma.lines.order_by("pk"))
-    form = f.RefundForm(request.POST, lines=lines)
+    form = f.RefundForm(request.POST, lines=lines, auto_id=f.auto_id(f"refund-{rma_id}"))
 
     def run(data, actor):
         return return_services.return_refund(
@@ -296,7 +323,9 @@ def reroute(request, number: str, fo_id: int):
     order = _order(number)
     fo = get_object_or_404(FulfillmentOrder.objects.select_related("location"), pk=fo_id, order=order)
     locations = Location.objects.filter(active=True, can_ship=True).exclude(kind=Location.Kind.DROPSHIP)
-    form = f.RerouteForm(request.POST, locations=locations, current=fo.location_id)
+    form = f.RerouteForm(
+        request.POST, locations=locations, current=fo.location_id, auto_id=f.auto_id(f"reroute-{fo_id}")
+    )
 
     def run(data, actor):
         return fulfillment_services.fulfillment_reroute(

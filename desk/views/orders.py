@@ -194,13 +194,12 @@ def page_forms(page, bound: dict | None = None) -> dict:
     bound = bound or {}
     order = page.order
 
-    def pick(key, make):
-        return bound.get(key) or make()
+    def pick(key, make, **kwargs):
+        return bound.get(key) or make(auto_id=desk_forms.auto_id(key), **kwargs)
 
     for line in page.lines:
         line.quantity_form = pick(
-            f"quantity-{line.pk}",
-            lambda line=line: desk_forms.LineQuantityForm(initial={"quantity": line.quantity}),
+            f"quantity-{line.pk}", desk_forms.LineQuantityForm, initial={"quantity": line.quantity}
         )
         line.sku_form = pick(f"sku-{line.pk}", desk_forms.ReplaceSkuForm)
         line.remove_form = pick(f"remove-{line.pk}", desk_forms.RemoveLineForm)
@@ -209,21 +208,20 @@ def page_forms(page, bound: dict | None = None) -> dict:
     for fo in page.fulfillment_orders:
         fo.reroute_form = pick(
             f"reroute-{fo.pk}",
-            lambda fo=fo: desk_forms.RerouteForm(locations=page.reroute_locations, current=fo.location_id),
+            desk_forms.RerouteForm,
+            locations=page.reroute_locations,
+            current=fo.location_id,
         )
     for rma in page.returns:
+        refundable = {
+            line.pk: line.quantity_received - line.quantity_refunded for line in rma.refundable_lines
+        }
         rma.refund_form = pick(
             f"refund-{rma.pk}",
-            lambda rma=rma: desk_forms.RefundForm(
-                lines=rma.refundable_lines,
-                limits={
-                    line.pk: line.quantity_received - line.quantity_refunded for line in rma.refundable_lines
-                },
-                initial={
-                    f"line_{line.pk}": line.quantity_received - line.quantity_refunded
-                    for line in rma.refundable_lines
-                },
-            ),
+            desk_forms.RefundForm,
+            lines=rma.refundable_lines,
+            limits=refundable,
+            initial={f"line_{pk}": units for pk, units in refundable.items()},
         )
     cancellable = [line for line in page.lines if line.cancellable]
     returnable = [line for line in page.lines if line.returnable]
@@ -231,25 +229,25 @@ def page_forms(page, bound: dict | None = None) -> dict:
         "hold": pick("hold", desk_forms.HoldForm),
         "address": pick(
             "address",
-            lambda: desk_forms.AddressForm(
-                initial=desk_forms.AddressForm.initial_for(order), pickup_locations=page.pickup_locations
-            ),
+            desk_forms.AddressForm,
+            initial=desk_forms.AddressForm.initial_for(order),
+            pickup_locations=page.pickup_locations,
         ),
         "add_line": pick("add_line", desk_forms.AddLineForm),
         "cancel_lines": pick(
             "cancel_lines",
-            lambda: desk_forms.CancelLinesForm(
-                lines=cancellable, limits={line.pk: line.cancellable for line in cancellable}
-            ),
+            desk_forms.CancelLinesForm,
+            lines=cancellable,
+            limits={line.pk: line.cancellable for line in cancellable},
         ),
         "cancel": pick("cancel", desk_forms.CancelOrderForm),
         "note": pick("note", desk_forms.NoteForm),
         "payment": pick("payment", desk_forms.PaymentForm),
         "return": pick(
             "return",
-            lambda: desk_forms.ReturnForm(
-                lines=returnable, limits={line.pk: line.returnable for line in returnable}
-            ),
+            desk_forms.ReturnForm,
+            lines=returnable,
+            limits={line.pk: line.returnable for line in returnable},
         ),
     }
 
