@@ -33,6 +33,7 @@ from .models import OPEN_STATUSES, Hold, Order, OrderEvent, OrderLine
 from .services.intake import NUMBER_ALPHABET, NUMBER_LENGTH, NUMBER_PREFIX, normalize_name_key
 
 NUMBER_RE = re.compile(rf"^{NUMBER_PREFIX}?[{NUMBER_ALPHABET}]{{{NUMBER_LENGTH}}}$", re.IGNORECASE)
+BARE_NUMBER_RE = re.compile(rf"^[{NUMBER_ALPHABET}]{{{NUMBER_LENGTH}}}$", re.IGNORECASE)
 PHONE_RE = re.compile(r"^\+?[\d\s().-]{5,}$")
 ORDERING = ("-placed_at", "-id")
 
@@ -113,7 +114,7 @@ def _name(query: str) -> Q:
 
 def _number_without_prefix(query: str) -> Q:
     """The order number of a query that is one without its prefix ("7K3M9QXA"), else nothing."""
-    if NUMBER_RE.match(query) and not query.upper().startswith(NUMBER_PREFIX):
+    if BARE_NUMBER_RE.match(query):
         return Q(number=NUMBER_PREFIX + query.upper())
     return Q(pk__in=[])
 

@@ -99,7 +99,7 @@ def edit_address(request, number: str):
     )
 
 
-def _edit_lines(request, order: Order, key: str, form, success: str, **change):
+def _edit_lines(request, order: Order, key: str, form, success: str, change):
     def run(data, actor):
         return services.order_edit_lines(
             order=order, actor=actor, reason=data.get("reason", ""), **change(data)

@@ -60,11 +60,15 @@ def error_field(error: DomainError, form) -> str | None:
     return None
 
 
-def redirect_after(request, url: str) -> HttpResponse:
-    """After a successful POST: the browser loads `url` (htmx through HX-Redirect)."""
+def redirect_after(request, url: str, *, same_page: bool = False) -> HttpResponse:
+    """After a successful POST the browser loads `url`. With htmx: a page that posted to itself
+    reloads where it was (HX-Refresh), another page is loaded (HX-Redirect)."""
     if is_htmx(request):
         response = HttpResponse()
-        response["HX-Redirect"] = url
+        if same_page:
+            response["HX-Refresh"] = "true"
+        else:
+            response["HX-Redirect"] = url
         return response
     return redirect(url)
 
@@ -87,7 +91,7 @@ def perform(
             form.add_error(error_field(error, form), error.message)
         else:
             messages.success(request, success(result) if callable(success) else success)
-            return redirect_after(request, redirect_to)
+            return redirect_after(request, redirect_to, same_page=True)
     response = refuse(form)
     response.status_code = 422
     return response
