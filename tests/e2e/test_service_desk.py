@@ -189,6 +189,7 @@ def _bulk_release_holds_with_the_progress_bar(page, live_server):
     orders = list(_pending_only(Order.objects.filter(status="allocated")).order_by("pk")[:4])
     for order in orders:
         services.order_hold(order=order, kind="manual", reason="address check", actor=Actor.system("test"))
+    page.goto(f"{live_server.url}/")
     page.keyboard.press("g")
     page.keyboard.press("e")
     page.wait_for_url(f"{live_server.url}/exceptions/")
