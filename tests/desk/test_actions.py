@@ -145,7 +145,7 @@ def _shipped(order):
         fo=FulfillmentOrder.objects.get(pk=fo.pk), picked={}, actor=ACTOR
     )
     fulfillment_services.fulfillment_pack(fo=FulfillmentOrder.objects.get(pk=fo.pk), actor=ACTOR)
-    lines = {line.pk: line.quantity_open for line in fo.lines.all()}
+    lines = {line.pk: line.quantity_open for line in fo.lines.all() if line.quantity_open}
     fulfillment_services.fulfillment_ship(
         fo=FulfillmentOrder.objects.get(pk=fo.pk),
         packages=[
