@@ -14,11 +14,16 @@ from django.dispatch import receiver
 
 from inventory.signals import stock_received
 from oms.core.actor import Actor
+from orders.selectors import register_order_finder
 from orders.signals import order_accepted, order_edited, order_lines_cancelled, order_released
 
 from . import services
+from .selectors import orders_by_tracking_number
 
 ACTOR = Actor.system("fulfillment")
+
+# Customer-service search finds an order by the tracking number of any of its shipments.
+register_order_finder("tracking", orders_by_tracking_number)
 
 
 def _source_after_commit(order, reason: str) -> None:

@@ -63,3 +63,12 @@ def work_queue(user, location_id: int | None = None) -> dict[str, list[Fulfillme
     for fo in queryset.order_by("order__placed_at", "pk"):
         by_state[fo.state].append(fo)
     return by_state
+
+
+def orders_by_tracking_number(query: str) -> QuerySet:
+    """Order ids whose shipments carry this tracking number (customer-service search)."""
+    return (
+        Shipment.objects.filter(tracking_number=query.strip())
+        .order_by()
+        .values("fulfillment_order__order_id")
+    )

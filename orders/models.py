@@ -162,6 +162,9 @@ class Order(FSMModelMixin, TimeStampedModel):
                 opclasses=["varchar_pattern_ops"],
             ),
             models.Index(fields=["payment_status", "placed_at"], name="order_payment_placed_idx"),
+            # The desk's sort by ship-by, and its "late" filter (ship-by passed, not shipped).
+            models.Index(fields=["ship_by", "id"], name="order_ship_by_idx"),
+            models.Index(fields=["ship_by"], condition=Q(status__in=OPEN_STATUSES), name="order_late_idx"),
         ]
 
     def __str__(self) -> str:

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ReturnsConfig(AppConfig):
     name = "returns"
     verbose_name = "Returns"
+
+    def ready(self):
+        from . import receivers  # noqa: F401

@@ -58,3 +58,8 @@ def may_receive_at(user, location) -> bool:
     if OMS_ADMIN in roles:
         return True
     return WAREHOUSE in roles and location.staff.filter(pk=user.pk).exists()
+
+
+def orders_by_rma_number(query: str) -> QuerySet:
+    """Order ids of the return with this RMA number (customer-service search)."""
+    return ReturnAuthorization.objects.filter(number=query.strip().upper()).order_by().values("order_id")

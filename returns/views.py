@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from oms.core.actor import Actor
 from oms.core.decorators import role_required
 from oms.core.errors import DomainError
+from oms.core.paging import capped_count
 from oms.core.roles import CUSTOMER_SERVICE, OMS_ADMIN, WAREHOUSE, has_role
 
 from . import selectors, services
@@ -24,6 +25,7 @@ def return_list(request):
     status = request.GET.get("status", "")
     statuses = [status] if status in ReturnAuthorization.Status.values else None
     returns = selectors.return_list(request.user, status=statuses, q=query)
+    count = capped_count(returns)
     after = request.GET.get("after", "")
     if after.isdigit():
         returns = returns.filter(pk__lt=int(after))
@@ -39,6 +41,7 @@ def return_list(request):
         "returns/list.html",
         {
             "returns": page,
+            "count": count,
             "query": query,
             "status": status,
             "statuses": ReturnAuthorization.Status.choices,

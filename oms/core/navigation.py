@@ -20,7 +20,8 @@ class NavItem:
 
 NAV_ITEMS = [
     NavItem("Home", "home", frozenset({CUSTOMER_SERVICE, WAREHOUSE, OMS_ADMIN}), "h"),
-    NavItem("Orders", "orders:list", frozenset({CUSTOMER_SERVICE, OMS_ADMIN}), "o"),
+    NavItem("Orders", "desk:orders", frozenset({CUSTOMER_SERVICE, OMS_ADMIN}), "o"),
+    NavItem("Exceptions", "desk:exceptions", frozenset({CUSTOMER_SERVICE, OMS_ADMIN}), "e"),
     NavItem("Work queue", "fulfillment:queue", frozenset({WAREHOUSE, OMS_ADMIN}), "w"),
     NavItem("Returns", "returns:list", frozenset({CUSTOMER_SERVICE, WAREHOUSE, OMS_ADMIN}), "r"),
     NavItem("Stock", "inventory:stock_lookup", frozenset({CUSTOMER_SERVICE, WAREHOUSE, OMS_ADMIN}), "s"),

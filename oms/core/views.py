@@ -1,14 +1,17 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .api.problems import problem_response
 from .decorators import role_required
-from .roles import ROLE_LABELS, STAFF_ROLES, user_roles
+from .home import home_panels
+from .models import Job
+from .roles import OMS_ADMIN, ROLE_LABELS, STAFF_ROLES, has_role, user_roles
 
 
 @login_required
@@ -19,8 +22,22 @@ def home(request):
     return render(
         request,
         "core/home.html",
-        {"roles": [(role, label) for role, label in ROLE_LABELS.items() if role in roles]},
+        {
+            "roles": [(role, label) for role, label in ROLE_LABELS.items() if role in roles],
+            "panels": home_panels(request),
+        },
     )
+
+
+@login_required
+@role_required(*STAFF_ROLES)
+def job_detail(request, pk: int):
+    """A background job's progress: the whole page, or (htmx polling) the progress partial."""
+    job = Job.objects.filter(pk=pk).first()
+    if job is None or not (has_role(request.user, OMS_ADMIN) or job.actor_id == request.user.pk):
+        raise Http404("no such job")
+    template = "core/_job.html" if request.headers.get("HX-Request") else "core/job.html"
+    return render(request, template, {"job": job})
 
 
 def _check_database() -> str:
@@ -66,9 +83,11 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    """Rendered without the request's context processors: whatever broke (the database, a
+    template) must not break the error page too."""
     if _is_api(request):
         return problem_response(500, "server_error", "Something went wrong on our side.", request.path)
-    return render(request, "500.html", status=500)
+    return HttpResponseServerError(loader.get_template("500.html").render({}))
 
 
 def permission_denied(request, exception=None):

@@ -46,8 +46,8 @@ class SearchParamsSerializer(serializers.Serializer):
 SEARCH_PARAMETERS = [
     OpenApiParameter(
         "q",
-        description="Order number, external id, customer email (prefix), phone (digits prefix), "
-        "name (prefix) or SKU code.",
+        description="Order number (with or without OMS-), external id, customer email (prefix), phone "
+        "(digits prefix), name (prefix), SKU code, shipment tracking number or RMA number.",
     ),
     OpenApiParameter("status", enum=Order.Status.values),
     OpenApiParameter("payment_status", enum=Order.PaymentStatus.values),

@@ -3,9 +3,11 @@
 Run: DATABASE_URL=postgres://... python -m pytest tests/benchmarks/test_order_search.py \
          -s -o addopts="" -m benchmark
 
-Generates 1,000,000 orders (1-3 lines each, some on hold) with INSERT ... SELECT
-generate_series, then times the first page (51 rows, as the cursor paginator asks) of
-each kind of search and filter and prints the plan's scan nodes.
+Generates 1,000,000 orders (1-3 lines each, some on hold, ship-by two days after placing,
+a shipment with a tracking number for every fourth shipped order, an RMA for every fiftieth)
+with INSERT ... SELECT generate_series, then times the first page (51 rows, as the cursor
+paginator asks) of each kind of search and filter, and the desk's capped count of the same
+list (exact up to 10,000, else "more than 10,000"), and prints the plan's scan nodes.
 """
 
 import os
@@ -17,7 +19,9 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 
+from inventory.models import Location
 from oms.core.models import Channel
+from oms.core.paging import COUNT_CAP, capped_count
 from orders.selectors import order_search
 
 ORDERS = int(os.environ.get("OMS_BENCH_ORDERS", "1000000"))
@@ -51,7 +55,8 @@ def _generate(channel_ids: list[int]) -> None:
                     lpad(upper(to_hex((i::bigint * 2654435761) % 4294967296)), 8, 'Z'), '01', 'XY'),
                 ({channels})[1 + i % {len(channel_ids)}],
                 'EXT-' || i,
-                now() - i * interval '30 seconds', NULL, 'USD',
+                now() - i * interval '30 seconds',
+                now() - i * interval '30 seconds' + interval '2 days', 'USD',
                 'user' || (i % 400000) || '@mail' || (i % 50) || '.example',
                 n.first || ' ' || n.last, lower(n.first || ' ' || n.last), lower(n.last || ' ' || n.first),
                 '1' || lpad(((i::bigint * 7919) % 10000000000)::text, 10, '0'),
@@ -88,7 +93,43 @@ def _generate(channel_ids: list[int]) -> None:
             FROM orders_order WHERE status = 'on_hold'
             """
         )
-        cursor.execute("ANALYZE orders_order; ANALYZE orders_orderline; ANALYZE orders_hold;")
+        _generate_shipments_and_returns(cursor)
+        cursor.execute(
+            "ANALYZE orders_order; ANALYZE orders_orderline; ANALYZE orders_hold; "
+            "ANALYZE fulfillment_fulfillmentorder; ANALYZE fulfillment_shipment; "
+            "ANALYZE returns_returnauthorization;"
+        )
+
+
+def _generate_shipments_and_returns(cursor) -> None:
+    location = Location.objects.create(code="bench-wh", name="Bench warehouse", kind=Location.Kind.WAREHOUSE)
+    cursor.execute(
+        f"""
+        INSERT INTO fulfillment_fulfillmentorder (created_at, updated_at, number, kind, state, shipped_at,
+                                                  collected_by, cancel_reason, location_id, order_id)
+        SELECT now(), now(), number || '-F1', 'ship', 'shipped', placed_at, '', '', {location.pk}, id
+        FROM orders_order WHERE status IN ('shipped', 'completed') AND id % 4 = 0
+        """  # noqa: S608 - only this module's values
+    )
+    cursor.execute(
+        """
+        INSERT INTO fulfillment_shipment (carrier, service, tracking_number, tracking_url, shipped_at,
+                                          actor_kind, actor_label, fulfillment_order_id)
+        SELECT 'UPS', 'Ground', '1Z' || lpad(id::text, 12, '0'), '', now(), 'system', 'bench', id
+        FROM fulfillment_fulfillmentorder
+        """
+    )
+    cursor.execute(
+        """
+        INSERT INTO returns_returnauthorization (
+            created_at, updated_at, number, status, return_carrier, tracking_number, exchange_difference,
+            created_by_kind, created_by_label, authorized_by_kind, authorized_by_label, rejected_by_kind,
+            rejected_by_label, reject_reason, notes, order_id)
+        SELECT now(), now(), 'RMA-' || substr(number, 5), 'requested', '', '', 0, 'system', 'bench', '', '',
+               '', '', '', '', id
+        FROM orders_order WHERE status = 'completed' AND id % 50 = 0
+        """
+    )
 
 
 def _scan_nodes(plan: str) -> str:
@@ -100,14 +141,22 @@ def _scan_nodes(plan: str) -> str:
     return "; ".join(dict.fromkeys(nodes))
 
 
-def _time(query: str, filters: dict) -> tuple[float, int, str]:
-    queryset = order_search(query, filters)[:PAGE]
-    timings, rows = [], 0
+def _median_ms(run) -> float:
+    timings = []
     for _ in range(RUNS):
         start = time.perf_counter()
-        rows = len(list(queryset.all()))
+        run()
         timings.append((time.perf_counter() - start) * 1000)
-    return statistics.median(timings), rows, _scan_nodes(queryset.explain())
+    return statistics.median(timings)
+
+
+def _time(query: str, filters: dict) -> tuple[float, int, str, float, str]:
+    queryset = order_search(query, filters)[:PAGE]
+    rows = len(list(queryset.all()))
+    ms = _median_ms(lambda: len(list(queryset.all())))
+    count = capped_count(order_search(query, filters))
+    count_ms = _median_ms(lambda: capped_count(order_search(query, filters)))
+    return ms, rows, _scan_nodes(queryset.explain()), count_ms, str(count)
 
 
 @pytest.mark.benchmark
@@ -128,9 +177,16 @@ def test_search_stays_fast_on_a_million_orders():
         number, external_id = cursor.fetchone()
         cursor.execute("SELECT max(placed_at) - interval '3 days' FROM orders_order")
         [day] = cursor.fetchone()
+        cursor.execute("SELECT tracking_number FROM fulfillment_shipment ORDER BY id LIMIT 1 OFFSET 1000")
+        [tracking] = cursor.fetchone()
+        cursor.execute("SELECT number FROM returns_returnauthorization ORDER BY id LIMIT 1 OFFSET 500")
+        [rma] = cursor.fetchone()
 
     cases = [
         ("order number", number, {}),
+        ("order number without OMS-", number.removeprefix("OMS-"), {}),
+        ("tracking number", tracking, {}),
+        ("RMA number", rma, {}),
         ("external id", external_id, {}),
         ("email (exact)", "user12345@mail45.example", {}),
         ("email (prefix, with @)", "user1234@", {}),
@@ -149,12 +205,22 @@ def test_search_stays_fast_on_a_million_orders():
         ("any open hold + channel", "", {"hold": "any", "channel": "web"}),
         ("date range (one day)", "", {"placed_from": day, "placed_to": day + timedelta(days=1)}),
         ("name + status", "james smith", {"status": "completed"}),
+        ("late (ship-by passed, not shipped)", "", {"late": True}),
+        ("late, soonest ship-by first", "", {"late": True, "sort": "ship_by"}),
+        ("sorted by ship-by", "", {"sort": "ship_by"}),
+        ("payment pending", "", {"payment_status": "pending"}),
     ]
-    print(f"\n{'search':<34} {'ms (median)':>11} {'rows':>5}  plan")
-    slow = []
+    print(f"\n{'search':<36} {'page ms':>8} {'rows':>5} {'count ms':>9} {'count':>18}  plan")
+    slow, slow_counts = [], []
     for label, query, filters in cases:
-        ms, rows, plan = _time(query, filters)
-        print(f"{label:<34} {ms:>11.2f} {rows:>5}  {plan}")
+        ms, rows, plan, count_ms, count = _time(query, filters)
+        print(f"{label:<36} {ms:>8.2f} {rows:>5} {count_ms:>9.2f} {count:>18}  {plan}")
         if ms > 250:
             slow.append((label, ms))
+        if count_ms > 250:
+            slow_counts.append((label, round(count_ms)))
+    print(f"(counts are exact up to {COUNT_CAP:,})")
+    # Known: a count under an open-hold filter walks the orders by date (about 1 s here); to be
+    # driven from the open holds' partial index instead. Reported, not yet a failure.
+    print(f"counts slower than 250 ms: {slow_counts or 'none'}")
     assert not slow, slow

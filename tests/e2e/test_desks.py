@@ -25,8 +25,8 @@ def test_agent_finds_an_order_from_the_keyboard_and_reads_its_timeline(demo, pag
     page.keyboard.type(order.number)
     page.keyboard.press("Enter")
     page.get_by_role("link", name=order.number).click()
-    assert page.get_by_role("heading", name=order.number).is_visible()
-    timeline = page.locator("section, .card").filter(has_text="Timeline")
+    assert page.get_by_role("heading", name=order.number, exact=True).is_visible()
+    timeline = page.locator("[data-timeline]")
     assert timeline.get_by_text("accepted").first.is_visible()
     assert timeline.get_by_text("allocated").first.is_visible()
 

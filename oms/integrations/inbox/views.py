@@ -1,4 +1,4 @@
-"""The order page's channel documents panel (loaded by htmx into templates/orders/detail.html)."""
+"""The order page's channel documents panel (loaded by htmx into templates/desk/order.html)."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
