@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 
-from .roles import CUSTOMER_SERVICE, OMS_ADMIN, WAREHOUSE, user_roles
+from .roles import CUSTOMER_SERVICE, DROPSHIP_VENDOR, OMS_ADMIN, WAREHOUSE, user_roles
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,7 @@ NAV_ITEMS = [
     NavItem("Home", "home", frozenset({CUSTOMER_SERVICE, WAREHOUSE, OMS_ADMIN}), "h"),
     NavItem("Orders", "orders:list", frozenset({CUSTOMER_SERVICE, OMS_ADMIN}), "o"),
     NavItem("Work queue", "fulfillment:queue", frozenset({WAREHOUSE, OMS_ADMIN}), "w"),
+    NavItem("Drop-ship", "fulfillment:vendor", frozenset({DROPSHIP_VENDOR, OMS_ADMIN}), "d"),
     NavItem("Returns", "returns:list", frozenset({CUSTOMER_SERVICE, WAREHOUSE, OMS_ADMIN}), "r"),
     NavItem("Stock", "inventory:stock_lookup", frozenset({CUSTOMER_SERVICE, WAREHOUSE, OMS_ADMIN}), "s"),
     NavItem("API", "api-docs", frozenset({OMS_ADMIN}), ""),
