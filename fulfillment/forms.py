@@ -27,26 +27,29 @@ class PackForm(forms.Form):
         initial = self._initial(packages)
         for index in range(self.count):
             start = initial[index] if index < len(initial) else {}
+            label = f"Package {index + 1} weight (kg)"
             self.fields[f"weight_{index}"] = forms.DecimalField(
-                label=f"Package {index + 1} weight (kg)",
+                label=label,
                 required=weigh,
                 initial=start.get("weight"),
-                widget=_number_input(step="0.001"),
+                widget=_number_input(step="0.001", **{"aria-label": label}),
                 **KG,
             )
             for name in ("length", "width", "height"):
+                label = f"Package {index + 1} {name} (cm)"
                 self.fields[f"{name}_{index}"] = forms.DecimalField(
-                    label=f"Package {index + 1} {name} (cm)",
+                    label=label,
                     initial=start.get(name),
-                    widget=_number_input(step="0.1"),
+                    widget=_number_input(step="0.1", placeholder=name[0].upper(), **{"aria-label": label}),
                     **CM,
                 )
             for line in self.lines:
+                label = f"{line.sku.code} in package {index + 1}"
                 self.fields[f"qty_{index}_{line.pk}"] = forms.IntegerField(
-                    label=f"{line.sku.code} in package {index + 1}",
+                    label=label,
                     min_value=0,
                     initial=start.get("lines", {}).get(line.pk, 0),
-                    widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+                    widget=forms.NumberInput(attrs={"inputmode": "numeric", "aria-label": label}),
                 )
 
     def _initial(self, packages) -> list[dict]:

@@ -7,11 +7,11 @@ from django.urls import reverse
 from .carriers import normalize_tracking
 from .desk import Opened, register_scan_resolver
 from .models import PickBatch, Shipment
-from .selectors import fulfillment_order_list
+from .selectors import visible_fulfillment_orders
 
 
 def fulfillment_order_number(user, code: str, location_ids: list[int]) -> Opened | None:
-    fo = fulfillment_order_list(user).filter(number=code.upper()).only("pk").first()
+    fo = visible_fulfillment_orders(user).filter(number=code.upper()).only("pk").first()
     return Opened(reverse("fulfillment:work", args=[fo.pk])) if fo else None
 
 
@@ -23,7 +23,7 @@ def pick_batch_number(user, code: str, location_ids: list[int]) -> Opened | None
 def order_number(user, code: str, location_ids: list[int]) -> Opened | None:
     """An order's work here: its open fulfillment order, else its latest one."""
     fos = list(
-        fulfillment_order_list(user)
+        visible_fulfillment_orders(user)
         .filter(order__number=code.upper(), location_id__in=location_ids)
         .order_by("-pk")
         .only("pk", "state")
@@ -41,7 +41,7 @@ def outbound_tracking(user, code: str, location_ids: list[int]) -> Opened | None
     number = normalize_tracking(code)
     shipment = (
         Shipment.objects.filter(tracking_number=number, fulfillment_order__location_id__in=location_ids)
-        .filter(Q(fulfillment_order__in=fulfillment_order_list(user).values("pk")))
+        .filter(Q(fulfillment_order__in=visible_fulfillment_orders(user).values("pk")))
         .only("fulfillment_order_id")
         .first()
     )

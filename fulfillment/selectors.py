@@ -34,6 +34,21 @@ def works_at(user, location_id: int) -> bool:
     return WAREHOUSE in roles and user.work_locations.filter(pk=location_id).exists()
 
 
+def _scoped(queryset: QuerySet[FulfillmentOrder], user) -> QuerySet[FulfillmentOrder]:
+    if sees_all_locations(user):
+        return queryset
+    if WAREHOUSE in user_roles(user):
+        return queryset.filter(location__staff=user)
+    if DROPSHIP_VENDOR in user_roles(user):
+        return queryset.filter(location__staff=user, kind=Kind.DROPSHIP)
+    return queryset.none()
+
+
+def visible_fulfillment_orders(user) -> QuerySet[FulfillmentOrder]:
+    """The fulfillment orders this user may see, with nothing joined (for lookups)."""
+    return _scoped(FulfillmentOrder.objects.all(), user)
+
+
 def fulfillment_order_list(user) -> QuerySet[FulfillmentOrder]:
     queryset = FulfillmentOrder.objects.select_related("order", "location").prefetch_related(
         Prefetch(
@@ -47,13 +62,7 @@ def fulfillment_order_list(user) -> QuerySet[FulfillmentOrder]:
             ).order_by("pk"),
         ),
     )
-    if sees_all_locations(user):
-        return queryset
-    if WAREHOUSE in user_roles(user):
-        return queryset.filter(location__staff=user)
-    if DROPSHIP_VENDOR in user_roles(user):
-        return queryset.filter(location__staff=user, kind=Kind.DROPSHIP)
-    return queryset.none()
+    return _scoped(queryset, user)
 
 
 def shipment_list(user) -> QuerySet[Shipment]:
@@ -107,7 +116,7 @@ def _desk_work(user, location_ids: list[int]) -> QuerySet[FulfillmentOrder]:
     """Open work at these locations, and closed work with a change still to confirm."""
     return (
         FulfillmentOrder.objects.filter(location_id__in=location_ids)
-        .filter(pk__in=fulfillment_order_list(user).values("pk"))
+        .filter(pk__in=visible_fulfillment_orders(user).values("pk"))
         .annotate(pending_change=_pending_change())
         .filter(Q(state__in=FulfillmentOrder.OPEN_STATES) | Q(pending_change=True))
     )

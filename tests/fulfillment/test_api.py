@@ -195,7 +195,9 @@ def test_shipments_are_scoped_like_their_fulfillment_orders(picker, api, two_ord
     assert [row["tracking_number"] for row in rows] == [f"1Z{mine.pk:016d}"]
     other = Shipment.objects.get(fulfillment_order=theirs)
     assert picker.get(reverse("api:shipment-detail", args=[other.pk])).status_code == 404
-    found = api.get(reverse("api:shipment-list"), {"tracking_number": f"1Z{theirs.pk:016d}"}).json()["results"]
+    found = api.get(reverse("api:shipment-list"), {"tracking_number": f"1Z{theirs.pk:016d}"}).json()[
+        "results"
+    ]
     assert [row["order"] for row in found] == [theirs.order.number]
 
 
