@@ -29,7 +29,11 @@ def _work(user):
 
 @require_GET
 @role_required(*VENDOR_ROLES)
-def vendor(request, forms=None):
+def vendor(request):
+    return _desk(request)
+
+
+def _desk(request, forms=None):
     work = _work(request.user)
     carriers = active_carriers()
     to_ship = list(work.filter(state=State.SENT_TO_VENDOR))
@@ -86,4 +90,4 @@ def vendor_ship(request, pk: int):
             return redirect("fulfillment:vendor")
     else:
         messages.error(request, "Choose a carrier.")
-    return vendor(request, forms={fo.pk: form})
+    return _desk(request, forms={fo.pk: form})

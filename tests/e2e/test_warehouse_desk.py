@@ -5,7 +5,7 @@ import re
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Count, Q
+from django.db.models import Count
 from playwright.sync_api import expect
 
 from fulfillment.models import FulfillmentOrder, PickBatch
@@ -165,7 +165,7 @@ def test_a_batch_pick_of_three_orders_into_three_totes(demo, page, live_server):
     page.get_by_role("button", name="Batch pick ticked").click()
     page.wait_for_url("**/fulfillment/batches/PB-*/")
     assert page.locator("[data-tote]").count() == 3
-    shown_bins = [text for text in page.locator("[data-testid=batch-lines] td.bin").all_inner_texts()]
+    shown_bins = page.locator("[data-testid=batch-lines] td.bin").all_inner_texts()
     assert shown_bins == sorted(shown_bins)
 
     for sku_code in sorted({line.sku.code for _, line in units}):
@@ -191,8 +191,4 @@ def test_a_return_is_received_by_scanning_its_tracking_number(demo, page, live_s
     receive.get_by_label("Disposition").select_option("restock")
     receive.get_by_role("button", name="Receive").click()
     page.get_by_text("Received 1 unit(s) at wh-east").wait_for()
-    assert (
-        ReturnAuthorization.objects.filter(pk=rma.pk)
-        .filter(~Q(status="authorized") | Q(lines__quantity_received=1))
-        .exists()
-    )
+    assert sum(rma.lines.values_list("quantity_received", flat=True)) == 1
