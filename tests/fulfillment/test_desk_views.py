@@ -252,3 +252,24 @@ def test_a_vendors_user_sees_their_work_only_and_enters_tracking(client, vendor,
     )
     assert fresh(mine).state == "shipped"
     assert client.get(reverse("api:fulfillmentorder-list")).status_code == 403  # no API for vendors
+
+
+def test_the_api_confirms_a_change_after_packing_before_it_ships(api, east, sku_a):
+    from orders import services as order_services
+
+    receive(sku_a, east, 5)
+    order = accept(make_order([(sku_a, 2)]))
+    fo = FulfillmentOrder.objects.get(order=order)
+    services.fulfillment_scan_pick(fo=fo, code=sku_a.code, quantity=2, actor=ACTOR)
+    services.fulfillment_pack(fo=fresh(fo), actor=ACTOR)
+    order_services.order_cancel_lines(
+        order=order, quantities={order.lines.get().pk: 1}, reason="one", actor=ACTOR
+    )
+    line = fo.lines.get()
+    body = {
+        "packages": [{"carrier": "UPS", "tracking_number": UPS, "lines": [{"line": line.pk, "quantity": 1}]}]
+    }
+    refused = api.post(reverse("api:fulfillmentorder-ship", args=[fo.pk]), body)
+    assert (refused.status_code, refused.json()["code"]) == (409, "change_unconfirmed")
+    assert api.post(reverse("api:fulfillmentorder-confirm-change", args=[fo.pk])).status_code == 200
+    assert api.post(reverse("api:fulfillmentorder-ship", args=[fo.pk]), body).json()["state"] == "shipped"
