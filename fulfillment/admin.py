@@ -3,7 +3,16 @@ from import_export.admin import ImportExportModelAdmin
 
 from oms.core.admin_base import ImportProgressMixin, ReadOnlyAdmin, ReadOnlyInline
 
-from .models import FulfillmentOrder, FulfillmentOrderLine, RoutingRule, Shipment
+from .models import (
+    Carrier,
+    FulfillmentChange,
+    FulfillmentOrder,
+    FulfillmentOrderLine,
+    Package,
+    PickBatch,
+    RoutingRule,
+    Shipment,
+)
 from .resources import RoutingRuleResource
 
 
@@ -55,6 +64,18 @@ class ShipmentInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class PackageInline(ReadOnlyInline):
+    model = Package
+    fields = ["number", "weight_grams", "length_mm", "width_mm", "height_mm", "shipment", "created_at"]
+    readonly_fields = fields
+
+
+class FulfillmentChangeInline(ReadOnlyInline):
+    model = FulfillmentChange
+    fields = ["created_at", "kind", "message", "confirmed_at", "confirmed_by"]
+    readonly_fields = fields
+
+
 @admin.register(FulfillmentOrder)
 class FulfillmentOrderAdmin(ReadOnlyAdmin):
     """Read-only: fulfillment work changes through the services (API, work queue)."""
@@ -63,7 +84,7 @@ class FulfillmentOrderAdmin(ReadOnlyAdmin):
     list_filter = ["state", "kind", "location"]
     search_fields = ["number", "order__number"]
     list_select_related = ["order", "location"]
-    inlines = [FulfillmentOrderLineInline, ShipmentInline]
+    inlines = [FulfillmentOrderLineInline, PackageInline, ShipmentInline, FulfillmentChangeInline]
     readonly_fields = [f.name for f in FulfillmentOrder._meta.fields]
 
 
@@ -81,3 +102,33 @@ class ShipmentAdmin(ReadOnlyAdmin):
     search_fields = ["tracking_number", "fulfillment_order__number", "fulfillment_order__order__number"]
     list_select_related = ["fulfillment_order"]
     readonly_fields = [f.name for f in Shipment._meta.fields]
+
+
+@admin.register(Carrier)
+class CarrierAdmin(admin.ModelAdmin):
+    """The carrier registry: the ship step offers these carriers and their services, checks each
+    tracking number against the pattern and links it through the URL template."""
+
+    list_display = ["position", "name", "code", "active", "tracking_required", "tracking_example"]
+    list_display_links = ["name"]
+    list_editable = ["position", "active"]
+    search_fields = ["name", "code"]
+    fields = [
+        "name",
+        "code",
+        "active",
+        "position",
+        "services",
+        "tracking_required",
+        "tracking_pattern",
+        "tracking_example",
+        "tracking_url_template",
+    ]
+
+
+@admin.register(PickBatch)
+class PickBatchAdmin(ReadOnlyAdmin):
+    list_display = ["number", "location", "created_at", "closed_at", "actor_label"]
+    list_filter = ["location"]
+    search_fields = ["number"]
+    list_select_related = ["location"]

@@ -5,4 +5,6 @@ class FulfillmentConfig(AppConfig):
     name = "fulfillment"
 
     def ready(self):
-        from . import receivers  # noqa: F401
+        from . import receivers, scanners  # noqa: F401
+
+        scanners.register()

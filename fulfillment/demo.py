@@ -27,6 +27,8 @@ def seed() -> str:
 # (ship work items to take to each stage, in order of the oldest order first).
 STAGES = [("delivered", 6), ("shipped", 6), ("packed", 4), ("picking", 4)]
 CARRIERS = [("UPS", "Ground"), ("FedEx", "Home Delivery"), ("USPS", "Priority Mail")]
+#: A tracking number in each demo carrier's format.
+TRACKING = {"UPS": "1ZDEMO{:012d}", "FedEx": "7{:011d}", "USPS": "9400{:018d}"}
 
 
 def advance() -> str:
@@ -53,9 +55,14 @@ def advance() -> str:
     if pickup is not None:
         pickup = _result(services.fulfillment_start_picking(fo=pickup, actor=actor))
         pickup = _result(services.fulfillment_confirm_pick(fo=pickup, picked={}, actor=actor))
-        pickup = _result(services.fulfillment_pack(fo=pickup, actor=actor))
-        services.fulfillment_ready_for_pickup(fo=pickup, actor=actor)
-    return f"{done} fulfillment orders worked through pick / pack / ship, 1 pickup ready at the store"
+        services.fulfillment_prepare_pickup(fo=pickup, actor=actor)
+    dropship = workable.filter(kind=FulfillmentOrder.Kind.DROPSHIP).order_by("pk")
+    for fo in dropship:
+        services.fulfillment_send_to_vendor(fo=fo, actor=actor)
+    return (
+        f"{done} fulfillment orders worked through pick / pack / ship, 1 pickup ready at the store, "
+        f"{len(dropship)} sent to the drop-ship vendor"
+    )
 
 
 def _result(value):
@@ -63,18 +70,25 @@ def _result(value):
 
 
 def _take_to(services, fo, stage: str, actor, index: int) -> None:
+    index += int(fo.pk)  # a different carrier for neighbouring orders
     fo = _result(services.fulfillment_start_picking(fo=fo, actor=actor))
     if stage == "picking":
         return
     fo = _result(services.fulfillment_confirm_pick(fo=fo, picked={}, actor=actor))
-    fo = _result(services.fulfillment_pack(fo=fo, actor=actor))
+    lines = {line.pk: line.quantity_open for line in fo.lines.all() if line.quantity_open}
+    box = {
+        "weight_grams": 400 + 150 * sum(lines.values()),
+        "length_mm": 300,
+        "width_mm": 200,
+        "height_mm": 150,
+    }
+    fo = _result(services.fulfillment_pack(fo=fo, actor=actor, packages=[{**box, "lines": lines}]))
     if stage == "packed":
         return
     carrier, service = CARRIERS[index % len(CARRIERS)]
-    lines = {line.pk: line.quantity_open for line in fo.lines.all() if line.quantity_open}
-    packages = [
-        {"carrier": carrier, "service": service, "tracking_number": f"DEMO{fo.pk:08d}", "lines": lines}
-    ]
+    package = fo.packages.get()
+    tracking = TRACKING[carrier].format(fo.pk)
+    packages = [{"carrier": carrier, "service": service, "tracking_number": tracking, "package": package.pk}]
     services.fulfillment_ship(fo=fo, packages=packages, actor=actor)
     if stage == "delivered":
         services.fulfillment_mark_delivered(fo=type(fo).objects.get(pk=fo.pk), actor=actor)

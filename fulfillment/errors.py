@@ -18,6 +18,15 @@ class FulfillmentErrorCode(StrEnum):
     REASON_REQUIRED = "reason_required"
     FIELD_REQUIRED = "field_required"
     WORK_IN_PROGRESS = "work_in_progress"
+    WRONG_ITEM = "wrong_item"
+    OVER_PICK = "over_pick"
+    ALREADY_PICKED = "already_picked"
+    UNKNOWN_CARRIER = "unknown_carrier"
+    INVALID_TRACKING = "invalid_tracking"
+    PACKAGE_NOT_FOUND = "package_not_found"
+    CHANGE_UNCONFIRMED = "change_unconfirmed"
+    NOTHING_TO_CONFIRM = "nothing_to_confirm"
+    NOT_IN_BATCH = "not_in_batch"
 
 
 class FulfillmentError(DomainError):

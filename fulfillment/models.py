@@ -88,6 +88,11 @@ class FulfillmentOrder(TimeStampedModel):
     delivered_at = models.DateTimeField(null=True, blank=True)
     collected_by = models.CharField(max_length=200, blank=True)
     cancel_reason = models.CharField(max_length=300, blank=True)
+    ready_at = models.DateTimeField(null=True, blank=True, help_text="When a pickup was offered.")
+    batch = models.ForeignKey(
+        "PickBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="fulfillment_orders"
+    )
+    tote = models.CharField(max_length=20, blank=True, help_text="The tote its units go into in a batch.")
 
     class Meta:
         ordering = ["-id"]
@@ -118,7 +123,7 @@ class FulfillmentOrder(TimeStampedModel):
 
     @transition(field=state, source="packed", target="ready_for_pickup")
     def ready_for_pickup(self):
-        pass
+        self.ready_at = timezone.now()
 
     @transition(field=state, source="ready_for_pickup", target="collected")
     def collect(self):
@@ -189,6 +194,156 @@ class SourcingRequest(models.Model):
         return f"source {self.order_id}: {self.reason}"
 
 
+class Carrier(TimeStampedModel):
+    """A carrier the warehouse hands packages to: its services, the format its tracking numbers
+    follow and where a customer follows them. UPS, FedEx, USPS and DHL come with the system;
+    admins add their own."""
+
+    code = models.SlugField(max_length=30, unique=True)
+    name = models.CharField(max_length=60, unique=True, help_text="As shipments and customers see it.")
+    services = models.JSONField(default=list, blank=True, help_text='e.g. ["Ground", "Next Day Air"].')
+    tracking_pattern = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="A regular expression the whole tracking number must match (upper-case, no spaces); "
+        "empty: any.",
+    )
+    tracking_example = models.CharField(
+        max_length=60, blank=True, help_text="Shown when a number is refused."
+    )
+    tracking_url_template = models.CharField(
+        max_length=300, blank=True, help_text="e.g. https://carrier.example/track?n={tracking_number}"
+    )
+    tracking_required = models.BooleanField(default=True)
+    active = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from .carriers import pattern_problem, template_problem
+
+        errors = {}
+        if problem := pattern_problem(self.tracking_pattern):
+            errors["tracking_pattern"] = problem
+        if problem := template_problem(self.tracking_url_template):
+            errors["tracking_url_template"] = problem
+        if not isinstance(self.services, list) or not all(isinstance(s, str) for s in self.services):
+            errors["services"] = 'A list of names, e.g. ["Ground"].'
+        if errors:
+            raise ValidationError(errors)
+
+
+class PickBatch(TimeStampedModel):
+    """Several fulfillment orders of one location picked in one walk: one combined pick list
+    in bin order, a tote per order."""
+
+    number = models.CharField(max_length=30, unique=True)
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="pick_batches")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    actor_kind = models.CharField(max_length=10, choices=ACTOR_KINDS)
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    actor_label = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name_plural = "pick batches"
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class FulfillmentChange(models.Model):
+    """Customer service changed work the warehouse had already packed (or offered for pickup):
+    what changed, and whether the warehouse has confirmed it (unpacked, re-packed). Unconfirmed
+    changes stop shipping and hand-over."""
+
+    class Kind(models.TextChoices):
+        CANCELLED = "cancelled", "Units cancelled"
+        ADDRESS = "address", "Ship-to address changed"
+        DELIVERY = "delivery", "Delivery changed"
+
+    fulfillment_order = models.ForeignKey(FulfillmentOrder, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    message = models.TextField()
+    payload = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["fulfillment_order_id", "id"]
+        indexes = [
+            models.Index(
+                fields=["fulfillment_order"],
+                condition=Q(confirmed_at__isnull=True),
+                name="fochange_unconfirmed_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fulfillment_order_id}: {self.kind}"
+
+
+class Package(models.Model):
+    """A box (or bag) packed at the location, with what is in it; shipped as one Shipment."""
+
+    fulfillment_order = models.ForeignKey(FulfillmentOrder, on_delete=models.CASCADE, related_name="packages")
+    number = models.CharField(max_length=40, unique=True)
+    weight_grams = models.PositiveIntegerField(null=True, blank=True)
+    length_mm = models.PositiveIntegerField(null=True, blank=True)
+    width_mm = models.PositiveIntegerField(null=True, blank=True)
+    height_mm = models.PositiveIntegerField(null=True, blank=True)
+    shipment = models.OneToOneField(
+        "Shipment", null=True, blank=True, on_delete=models.SET_NULL, related_name="package"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["fulfillment_order_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight_grams__isnull=True) | Q(weight_grams__gt=0), name="package_weight_gt_0"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def dimensions(self) -> str:
+        if not (self.length_mm and self.width_mm and self.height_mm):
+            return ""
+        return (
+            " x ".join(f"{value / 10:g}" for value in (self.length_mm, self.width_mm, self.height_mm)) + " cm"
+        )
+
+    @property
+    def weight_kg(self) -> str:
+        return f"{self.weight_grams / 1000:g} kg" if self.weight_grams else ""
+
+
+class PackageLine(models.Model):
+    package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="lines")
+    fulfillment_line = models.ForeignKey(
+        FulfillmentOrderLine, on_delete=models.CASCADE, related_name="package_lines"
+    )
+    quantity = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["package_id", "id"]
+        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="packageline_quantity_gt_0")]
+
+    def __str__(self) -> str:
+        return f"{self.package_id}: {self.fulfillment_line_id} x{self.quantity}"
+
+
 class Shipment(models.Model):
     """One package (or one pickup hand-over) leaving a location."""
 
@@ -228,8 +383,13 @@ class ShipmentLine(models.Model):
 
 
 __all__ = [
+    "Carrier",
+    "FulfillmentChange",
     "FulfillmentOrder",
     "FulfillmentOrderLine",
+    "Package",
+    "PackageLine",
+    "PickBatch",
     "RoutingRule",
     "Shipment",
     "ShipmentLine",

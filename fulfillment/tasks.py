@@ -29,3 +29,9 @@ def source_requested() -> int:
 def reallocate_backorders(sku_ids: list[int]) -> list[int]:
     """Stock arrived for these SKUs: source backordered orders, oldest first."""
     return services.backorders_reallocate(sku_ids=sku_ids)
+
+
+@shared_task(name="fulfillment.return_uncollected_pickups", ignore_result=True)
+def return_uncollected_pickups() -> list[str]:
+    """Pickups nobody collected within their store's pickup_hold_days go back on sale."""
+    return services.fulfillment_return_uncollected_pickups()

@@ -9,6 +9,7 @@ from oms.core.admin_base import ImportProgressMixin, ReadOnlyAdmin
 
 from .models import Location, Reservation, Sku, StockLevel, StockMovement
 from .resources import LocationResource, SkuResource, StockLevelResource
+from .services import stock_set_bin
 
 FORMATS = [CSV, XLSX]
 
@@ -49,19 +50,37 @@ class LocationAdmin(CsvXlsxAdmin):
 
 @admin.register(StockLevel)
 class StockLevelAdmin(ReadOnlyAdmin, CsvXlsxAdmin):
-    """Browse, export and import stock. An import counts each row through the ledger."""
+    """Browse, export and import stock. An import counts each row through the ledger. Only the
+    bin is edited here (in the list or on the level's page); quantities never are."""
 
     resource_classes = [StockLevelResource]
     skip_admin_log = True  # the ledger records who imported what
-    list_display = ["sku", "location", "on_hand", "reserved", "safety_stock", "available", "updated_at"]
+    list_display = [
+        "sku",
+        "location",
+        "bin",
+        "on_hand",
+        "reserved",
+        "safety_stock",
+        "available",
+        "updated_at",
+    ]
+    list_editable = ["bin"]
     list_filter = ["location"]
-    search_fields = ["sku__code", "sku__name", "sku__barcode"]
+    search_fields = ["sku__code", "sku__name", "sku__barcode", "bin"]
     list_select_related = ["sku", "location"]
+    fields = ["sku", "location", "bin", "on_hand", "reserved", "safety_stock", "updated_at"]
     readonly_fields = ["sku", "location", "on_hand", "reserved", "safety_stock", "updated_at"]
     show_full_result_count = False
 
     def has_import_permission(self, request):
         return request.user.has_perm("inventory.change_stocklevel")
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("inventory.change_stocklevel")
+
+    def save_model(self, request, obj, form, change):
+        stock_set_bin(sku=obj.sku, location=obj.location, bin=obj.bin)
 
 
 @admin.register(StockMovement)

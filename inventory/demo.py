@@ -7,7 +7,7 @@ from oms.core.actor import Actor
 from oms.core.models import Channel
 
 from .models import Location, Sku, StockLevel, StockMovement
-from .services import StockLine, stock_adjust, stock_count, stock_receive, stock_transfer
+from .services import StockLine, stock_adjust, stock_count, stock_receive, stock_set_bins, stock_transfer
 
 LOCATIONS = [
     # code, name, kind, city, region, postal, country, lat, lon, can_ship, can_pickup, priority, base, per_km
@@ -260,11 +260,29 @@ def seed_history(skus: list[Sku]) -> int:
     return written
 
 
+def bin_for(index: int) -> str:
+    """Aisle, rack, shelf: shelved by product family, so that bin order is not SKU-code order."""
+    return f"{'ABCDEFGH'[index % 8]}-{index // 8 % 12 + 1:02d}-{index // 96 + 1}"
+
+
+def seed_bins(skus: list[Sku]) -> int:
+    """A bin for every level that has none yet (warehouses and stores alike)."""
+    position = {sku.pk: index for index, sku in enumerate(sorted(skus, key=lambda sku: sku.name))}
+    bins = {
+        (sku_id, location_id): bin_for(position[sku_id])
+        for sku_id, location_id in StockLevel.objects.filter(sku__in=skus, bin="").values_list(
+            "sku_id", "location_id"
+        )
+    }
+    return stock_set_bins(bins=bins) if bins else 0
+
+
 def seed() -> str:
     locations = seed_locations()
     skus = seed_skus()
     levels = seed_stock(skus, locations)
     history = seed_history(skus)
+    seed_bins(skus)
     return (
         f"{len(locations)} locations, {len(skus)} SKUs, {levels} stock levels received, "
         f"{history} history movements"

@@ -75,6 +75,10 @@ class Location(TimeStampedModel):
     shipping_cost_base = models.DecimalField(max_digits=10, decimal_places=2, default=0)
     shipping_cost_per_km = models.DecimalField(max_digits=10, decimal_places=4, default=0)
     active = models.BooleanField(default=True)
+    pickup_hold_days = models.PositiveSmallIntegerField(
+        default=7,
+        help_text="Pickups not collected this many days after they were ready go back on sale.",
+    )
     channels = models.ManyToManyField(
         Channel,
         blank=True,
@@ -109,6 +113,9 @@ class StockLevel(models.Model):
     on_hand = models.IntegerField(default=0)
     reserved = models.IntegerField(default=0)
     safety_stock = models.IntegerField(default=0)
+    #: Where the SKU sits at the location (aisle-rack-shelf, e.g. "A-03-2"); pick lists walk
+    #: the bins in this order.
+    bin = models.CharField(max_length=40, blank=True, help_text='Bin or slot, e.g. "A-03-2".')
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

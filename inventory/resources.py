@@ -73,6 +73,7 @@ class LocationResource(resources.ModelResource):
             "shipping_cost_base",
             "shipping_cost_per_km",
             "active",
+            "pickup_hold_days",
             "channels",
         )
         skip_unchanged = True
@@ -95,7 +96,8 @@ def _whole_number(value, name: str, errors: dict) -> int | None:
 
 
 class StockLevelResource(resources.ModelResource):
-    """Columns: sku, location, on_hand [, safety_stock]; `reserved` is exported only."""
+    """Columns: sku, location, on_hand [, safety_stock] [, bin]; `reserved` is exported only.
+    A file without a bin column leaves the bins as they are; an empty bin cell clears one."""
 
     sku = fields.Field(attribute="sku", column_name="sku", widget=ForeignKeyWidget(Sku, "code"))
     location = fields.Field(
@@ -106,11 +108,12 @@ class StockLevelResource(resources.ModelResource):
         attribute="reserved", column_name="reserved", widget=IntegerWidget(), readonly=True
     )
     safety_stock = fields.Field(attribute="safety_stock", column_name="safety_stock", widget=IntegerWidget())
+    bin = fields.Field(attribute="bin", column_name="bin")
 
     class Meta:
         model = StockLevel
         import_id_fields = ("sku", "location")
-        fields = ("sku", "location", "on_hand", "reserved", "safety_stock")
+        fields = ("sku", "location", "on_hand", "reserved", "safety_stock", "bin")
         use_transactions = True
         skip_diff = True
 
@@ -122,6 +125,8 @@ class StockLevelResource(resources.ModelResource):
     def before_import(self, dataset, **kwargs):
         self._skus, self._locations, self._levels = {}, {}, {}
         self._pending: list[tuple[Sku, Location, int, int | None]] = []
+        self._bins: dict[tuple[int, int], str] = {}
+        self._with_bins = "bin" in (dataset.headers or [])
         self._seen: dict[tuple[int, int], int] = {}
         missing = {"sku", "location", "on_hand"} - set(dataset.headers or [])
         if missing:
@@ -169,6 +174,8 @@ class StockLevelResource(resources.ModelResource):
                     f"Row {number}: {sku.code} at {location.code} has {instance.reserved} reserved; "
                     f"on hand cannot be {on_hand}."
                 )
+        if self._with_bins and len(" ".join(str(row.get("bin") or "").split())) > 40:
+            errors["bin"] = f"Row {number}: a bin is at most 40 characters."
         for name in ("on_hand", "safety_stock"):
             if name in errors and not errors[name].startswith("Row"):
                 errors[name] = f"Row {number}: {errors[name]}"
@@ -186,6 +193,8 @@ class StockLevelResource(resources.ModelResource):
     def save_instance(self, instance, is_create, row, **kwargs):
         """Nothing is written per row: the row joins the batch applied in after_import."""
         self._pending.append((instance.sku, instance.location, instance.on_hand, self._row_safety))
+        if self._with_bins:
+            self._bins[instance.sku.pk, instance.location.pk] = str(row.get("bin") or "")
 
     def save_m2m(self, instance, row, **kwargs):
         pass
@@ -201,5 +210,8 @@ class StockLevelResource(resources.ModelResource):
         user = kwargs.get("user")
         actor = Actor.for_user(user) if user is not None else Actor.system("stock import")
         services.stock_import_levels(
-            rows=self._pending, actor=actor, reference=str(kwargs.get("file_name") or "stock import")[:100]
+            rows=self._pending,
+            actor=actor,
+            reference=str(kwargs.get("file_name") or "stock import")[:100],
+            bins=self._bins,
         )

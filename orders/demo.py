@@ -30,9 +30,13 @@ CUSTOMERS = [
     ),
 ]
 COUNT = 50
+#: Orders with a line that only the drop-ship vendor ships.
+DROPSHIP_ORDERS = (10, 22)
 
 
-def _payload(index: int, rng: random.Random, channel: Channel, skus: list[Sku]) -> dict:
+def _payload(
+    index: int, rng: random.Random, channel: Channel, skus: list[Sku], dropship: Sku | None = None
+) -> dict:
     name, email, phone, street, city, region, postal = CUSTOMERS[index % len(CUSTOMERS)]
     lines = []
     for sku in rng.sample(skus, rng.randint(1, 3)):
@@ -41,6 +45,8 @@ def _payload(index: int, rng: random.Random, channel: Channel, skus: list[Sku]) 
         lines.append({"sku": sku.code, "quantity": quantity, "unit_price": str(price), "tax": str(tax)})
     if index == 7:  # a SKU the catalog does not know: lands on an exception hold
         lines.append({"sku": "LEGACY-999", "quantity": 1, "unit_price": "15.00", "tax": "0"})
+    if index in DROPSHIP_ORDERS and dropship:  # shipped by the vendor
+        lines.append({"sku": dropship.code, "quantity": 1, "unit_price": "39.00", "tax": "3.12"})
     subtotal = sum(Decimal(line["unit_price"]) * line["quantity"] for line in lines)
     tax = sum(Decimal(line["tax"]) for line in lines)
     shipping = Decimal("4.95")
@@ -78,13 +84,18 @@ def seed(count: int = COUNT) -> str:
     skus = list(Sku.objects.filter(active=True, dropship_vendor__isnull=True).order_by("code")[:60])
     if not channels or not skus:
         return "orders: no channels or SKUs"
+    dropship = (
+        Sku.objects.filter(active=True, dropship_vendor__isnull=False, stock_levels__on_hand__gte=5)
+        .order_by("code")
+        .first()
+    )
     actor = Actor.system("seed_demo")
     created = 0
     for index in range(count):
         # Unpaid demo orders come from a channel that does not allow pay later (payment hold).
         pool = [c for c in channels if not c.pay_later_allowed] if index in (1, 3) else channels
         channel = (pool or channels)[index % len(pool or channels)]
-        serializer = OrderIntakeSerializer(data=_payload(index, rng, channel, skus))
+        serializer = OrderIntakeSerializer(data=_payload(index, rng, channel, skus, dropship))
         serializer.is_valid(raise_exception=True)
         _, new = order_intake(data=serializer.validated_data, channel=channel, actor=actor)
         created += new

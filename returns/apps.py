@@ -6,4 +6,6 @@ class ReturnsConfig(AppConfig):
     verbose_name = "Returns"
 
     def ready(self):
-        from . import receivers  # noqa: F401
+        from . import receivers, scanners  # noqa: F401 - receivers connect on import
+
+        scanners.register()

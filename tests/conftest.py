@@ -30,16 +30,16 @@ def pytest_collection_modifyitems(config, items):
 
 
 def restore_roles() -> None:
-    """Re-run every app's `*_roles` data migration: a transactional test's flush empties
-    the role groups those migrations made (content types and permissions come back by
-    themselves through post_migrate)."""
+    """Re-run every app's `*_roles` and `*_reference_data` data migration: a transactional
+    test's flush empties the role groups and reference rows (the carrier registry) those
+    migrations made (content types and permissions come back by themselves through post_migrate)."""
     from django.apps import apps as live_apps
     from django.db.migrations.loader import MigrationLoader
     from django.db.migrations.operations import RunPython
 
     loader = MigrationLoader(None, ignore_no_migrations=True)
     for (_app_label, name), migration in sorted(loader.disk_migrations.items()):
-        if name.endswith("_roles"):
+        if name.endswith(("_roles", "_reference_data")):
             for operation in migration.operations:
                 if isinstance(operation, RunPython):
                     operation.code(live_apps, None)

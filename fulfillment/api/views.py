@@ -104,6 +104,7 @@ class FulfillmentOrderViewSet(viewsets.ReadOnlyModelViewSet):
         "send_to_vendor": WORKERS,
         "reject": WORKERS,
         "reroute": {CUSTOMER_SERVICE, OMS_ADMIN},
+        "confirm_change": WORKERS,
     }
 
     def get_queryset(self):
@@ -130,6 +131,14 @@ class FulfillmentOrderViewSet(viewsets.ReadOnlyModelViewSet):
     @_step("ship", s.ShipSerializer, summary="Ship one or more packages with carrier and tracking numbers.")
     def ship(self, fo, data, actor):
         services.fulfillment_ship(fo=fo, packages=data.to_packages(), actor=actor)
+
+    @_step(
+        "confirm_change",
+        summary="Confirm a change customer service made after packing (re-packed or unpacked); "
+        "until then ship and collect answer 409 change_unconfirmed.",
+    )
+    def confirm_change(self, fo, data, actor):
+        return services.fulfillment_confirm_changes(fo=fo, actor=actor)
 
     @_step("deliver", summary="Mark delivered (shipped -> delivered).")
     def deliver(self, fo, data, actor):

@@ -1,5 +1,7 @@
 """Every write fulfillment allows. Callers use `from fulfillment import services`."""
 
+from .after_packing import fulfillment_confirm_changes
+from .batches import pick_batch_close_if_done, pick_batch_create, pick_batch_scan
 from .changes import (
     backordered_order_ids,
     backorders_reallocate,
@@ -8,6 +10,8 @@ from .changes import (
     fulfillment_reject,
     fulfillment_reroute,
 )
+from .picking import PickResult, fulfillment_scan_pick, fulfillment_short_pick
+from .pickups import fulfillment_prepare_pickup, fulfillment_return_uncollected_pickups, fulfillment_ship_all
 from .requests import fulfillment_request_sourcing, fulfillment_source_requested
 from .sourcing import fulfillment_source_order
 from .steps import (
@@ -22,21 +26,31 @@ from .steps import (
 )
 
 __all__ = [
+    "PickResult",
     "backordered_order_ids",
     "backorders_reallocate",
     "fulfillment_cancel_quantities",
     "fulfillment_collect",
+    "fulfillment_confirm_changes",
     "fulfillment_confirm_pick",
     "fulfillment_mark_delivered",
     "fulfillment_order_edited",
     "fulfillment_pack",
+    "fulfillment_prepare_pickup",
     "fulfillment_ready_for_pickup",
     "fulfillment_reject",
     "fulfillment_request_sourcing",
     "fulfillment_reroute",
+    "fulfillment_return_uncollected_pickups",
+    "fulfillment_scan_pick",
     "fulfillment_send_to_vendor",
     "fulfillment_ship",
+    "fulfillment_ship_all",
+    "fulfillment_short_pick",
     "fulfillment_source_order",
     "fulfillment_source_requested",
     "fulfillment_start_picking",
+    "pick_batch_close_if_done",
+    "pick_batch_create",
+    "pick_batch_scan",
 ]

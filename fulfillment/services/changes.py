@@ -15,6 +15,14 @@ from orders.models import Order, OrderLine
 
 from ..errors import FulfillmentConflict, FulfillmentError, FulfillmentErrorCode
 from ..models import FulfillmentOrder, FulfillmentOrderLine
+from .after_packing import (
+    PACKED_STATES,
+    address_change,
+    cancelled_change,
+    delivery_change,
+    is_packed,
+    record_changes,
+)
 from .common import require_reason, save_lines, settle
 from .locks import Stock, for_update, lock_work
 from .sourcing import assign, fulfillment_source_order, take_back
@@ -167,6 +175,7 @@ def fulfillment_cancel_quantities(
         by_line[fo_line.order_line_id].append(fo_line)
     freed: dict[int, int] = {}
     takes = []
+    from_packed = defaultdict(list)  # packed work the units leave: the warehouse must take them out
     for line_id, units in quantities.items():
         line = order_lines.get(int(line_id))
         if line is None:
@@ -177,6 +186,8 @@ def fulfillment_cancel_quantities(
                 break
             take = min(need, fo_line.quantity_open)
             takes.append(Take(fo_line, take))
+            if is_packed(fo_line.fulfillment_order):
+                from_packed[fo_line.fulfillment_order_id].append((fo_line, take))
             fo_line.quantity_cancelled += take
             fo_line.quantity_picked = min(
                 fo_line.quantity_picked, fo_line.quantity - fo_line.quantity_cancelled
@@ -193,6 +204,11 @@ def fulfillment_cancel_quantities(
         stock_release(takes=takes, actor=actor, reason="cancelled", reference=order.number, locked=locked)
     save_lines(work)
     _settle_all(work, "cancelled by the customer")
+    record_changes(
+        order,
+        [cancelled_change(taken[0][0].fulfillment_order, taken) for taken in from_packed.values()],
+        actor,
+    )
     if freed:
         order_services.order_record_deallocation(
             order=order,
@@ -215,12 +231,31 @@ def fulfillment_order_edited(
     order = order_services.lock_order(order)
     _refuse_sku_change_in_progress(order, line_ids)
     condition = Q() if address_changed else Q(order_line_id__in=list(line_ids))
+    packed = (
+        []
+        if not address_changed
+        else list(
+            FulfillmentOrder.objects.filter(order=order, state__in=PACKED_STATES).select_related("location")
+        )
+    )
+    # Packed work that no longer goes where the order now goes is released like pending work.
+    moved = {fo.pk for fo in packed if not _fits_delivery(fo, order)}
     work = list(
         for_update(FulfillmentOrderLine.objects)
-        .filter(condition, fulfillment_order__order=order, fulfillment_order__state=State.PENDING)
+        .filter(condition, fulfillment_order__order=order)
+        .filter(Q(fulfillment_order__state=State.PENDING) | Q(fulfillment_order_id__in=moved))
         .filter(quantity__gt=F("quantity_shipped") + F("quantity_cancelled"))
         .select_related("fulfillment_order__location", "sku")
         .order_by("pk")
+    )
+    record_changes(
+        order,
+        [
+            delivery_change(fo, order) if fo.pk in moved else address_change(fo, order)
+            for fo in packed
+            if fo.pk in moved or fo.kind == FulfillmentOrder.Kind.SHIP
+        ],
+        actor,
     )
     if work:
         freed = take_back(
@@ -235,6 +270,16 @@ def fulfillment_order_edited(
             reason="Order edited: pending work of the changed lines was released.",
         )
     return fulfillment_source_order(order=order, actor=actor, reason="Sourcing after an edit", locked=locked)
+
+
+def _fits_delivery(fo: FulfillmentOrder, order: Order) -> bool:
+    """Does this work still go the way the order is delivered (after an address edit)?"""
+    pickup = order.delivery_method == Order.DeliveryMethod.PICKUP
+    if fo.kind == FulfillmentOrder.Kind.PICKUP:
+        return pickup and order.pickup_location_id == fo.location_id
+    if fo.kind == FulfillmentOrder.Kind.SHIP:
+        return not pickup
+    return True
 
 
 def _refuse_sku_change_in_progress(order: Order, line_ids) -> None:

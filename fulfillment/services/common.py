@@ -8,7 +8,7 @@ from orders import services as order_services
 from orders.models import Order
 
 from ..errors import FulfillmentConflict, FulfillmentError, FulfillmentErrorCode
-from ..models import FulfillmentOrder, FulfillmentOrderLine
+from ..models import FulfillmentChange, FulfillmentOrder, FulfillmentOrderLine
 
 State = FulfillmentOrder.State
 
@@ -41,6 +41,21 @@ def require_workable(order: Order, verb: str) -> None:
     if order.status == Order.Status.CANCELLED:
         raise FulfillmentConflict(
             FulfillmentErrorCode.ORDER_CLOSED, f"Order {order.number} is cancelled; cannot {verb}."
+        )
+
+
+def require_no_pending_change(fo: FulfillmentOrder, verb: str) -> None:
+    """Work customer service changed after it was packed waits for the warehouse to confirm
+    the change (unpacked, re-packed) before it leaves."""
+    pending = list(
+        FulfillmentChange.objects.filter(fulfillment_order=fo, confirmed_at__isnull=True).order_by("pk")
+    )
+    if pending:
+        raise FulfillmentConflict(
+            FulfillmentErrorCode.CHANGE_UNCONFIRMED,
+            f"{fo.number} changed after it was packed ({pending[-1].message}) Confirm the change "
+            f"(re-pack) before you {verb}.",
+            details={"changes": [change.message for change in pending]},
         )
 
 

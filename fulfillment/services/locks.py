@@ -18,7 +18,7 @@ from oms.core.transactions import RetryTransaction, for_update
 from orders import services as order_services
 from orders.models import Order
 
-from ..models import FulfillmentOrder, FulfillmentOrderLine, SourcingRequest
+from ..models import FulfillmentOrder, FulfillmentOrderLine, PickBatch, SourcingRequest
 
 
 class Stock(Enum):
@@ -105,3 +105,8 @@ def lock_work(fo: FulfillmentOrder, stock: Stock = Stock.NONE, *, extra_location
             }
         )
     return Work(order=order, fo=fo, lines=lines, locked=locked)
+
+
+def lock_pick_batch(batch: PickBatch) -> PickBatch:
+    """A pick batch row, after (never before) the fulfillment orders a step locked."""
+    return for_update(PickBatch.objects.filter(pk=batch.pk)).get()

@@ -1,6 +1,7 @@
 """The warehouse steps: pick, pack, ship, deliver; pickup hand-over; drop-ship."""
 
 from collections import defaultdict
+from datetime import timedelta
 
 from django.utils import timezone
 
@@ -15,13 +16,16 @@ from ..models import FulfillmentOrder, FulfillmentOrderLine, Shipment, ShipmentL
 from .common import (
     order_record_event,
     require_kind,
+    require_no_pending_change,
     require_transition,
     require_workable,
     save_fo,
     save_lines,
     settle,
 )
-from .locks import Stock, lock_work
+from .locks import Stock, Work, lock_work
+from .packing import describe, pack_into
+from .shipping import prepare_packages
 from .sourcing import fulfillment_source_order, take_back
 
 Kind = FulfillmentOrder.Kind
@@ -52,8 +56,10 @@ def _line_map(
     return by_id
 
 
-def _event(order: Order, fo: FulfillmentOrder, kind: str, actor: Actor, message: str) -> None:
-    order_record_event(order, kind, actor, message, fulfillment_order=fo.number, location=fo.location.code)
+def _event(order: Order, fo: FulfillmentOrder, kind: str, actor: Actor, message: str, **extra) -> None:
+    order_record_event(
+        order, kind, actor, message, fulfillment_order=fo.number, location=fo.location.code, **extra
+    )
 
 
 @transactional
@@ -99,26 +105,7 @@ def fulfillment_confirm_pick(
     fo.picked_at = timezone.now()
     plan = None
     if short:
-        freed = take_back(short, actor, reason="short pick", reference=fo.number, locked=work.locked)
-        save_lines(lines)
-        text = ", ".join(f"{units} x {line.sku.code}" for line, units in short)
-        order_services.order_record_deallocation(
-            order=order,
-            quantities=freed,
-            actor=actor,
-            reason=f"Short pick at {fo.location.code} ({fo.number}): {text} missing.",
-            payload={"fulfillment_order": fo.number, "location": fo.location.code},
-        )
-        if not settle(fo, lines, "short pick: nothing left to pick"):
-            save_fo(fo, "picked_at")
-        plan = fulfillment_source_order(
-            order=order,
-            actor=actor,
-            reason=f"Re-sourcing after a short pick at {fo.location.code}",
-            exclude_location_ids=[fo.location_id],
-            exclude_reason="short-picked there",
-            locked=work.locked,
-        )
+        plan = release_short(work, short, actor)
     else:
         save_lines(lines)
         save_fo(fo, "picked_at")
@@ -126,8 +113,39 @@ def fulfillment_confirm_pick(
     return fo, plan
 
 
+def release_short(work: Work, short: list[tuple[FulfillmentOrderLine, int]], actor: Actor):
+    """Units the picker did not find: release them, tell the order, settle the FO (saving its
+    picked_at) and source them again elsewhere. Returns the re-sourcing plan."""
+    order, fo, lines = work.order, work.fo, work.lines
+    freed = take_back(short, actor, reason="short pick", reference=fo.number, locked=work.locked)
+    save_lines(lines)
+    text = ", ".join(f"{units} x {line.sku.code}" for line, units in short)
+    order_services.order_record_deallocation(
+        order=order,
+        quantities=freed,
+        actor=actor,
+        reason=f"Short pick at {fo.location.code} ({fo.number}): {text} missing.",
+        payload={"fulfillment_order": fo.number, "location": fo.location.code},
+    )
+    if not settle(fo, lines, "short pick: nothing left to pick"):
+        save_fo(fo, "picked_at")
+    return fulfillment_source_order(
+        order=order,
+        actor=actor,
+        reason=f"Re-sourcing after a short pick at {fo.location.code}",
+        exclude_location_ids=[fo.location_id],
+        exclude_reason="short-picked there",
+        locked=work.locked,
+    )
+
+
 @transactional
-def fulfillment_pack(*, fo: FulfillmentOrder, actor: Actor) -> FulfillmentOrder:
+def fulfillment_pack(
+    *, fo: FulfillmentOrder, actor: Actor, packages: list[dict] | None = None
+) -> FulfillmentOrder:
+    """Picked units into packages ([{weight_grams, length_mm, width_mm, height_mm, lines:
+    {fo_line_id: units}}], every picked unit once; a shipment's packages need a weight);
+    without `packages`, one package holding everything."""
     work = lock_work(fo)
     order, fo = work.order, work.fo
     require_workable(order, "pack")
@@ -136,9 +154,10 @@ def fulfillment_pack(*, fo: FulfillmentOrder, actor: Actor) -> FulfillmentOrder:
         raise FulfillmentConflict(
             FulfillmentErrorCode.NOT_PICKED, f"Confirm the picked quantities of {fo.number} before packing."
         )
+    made = pack_into(fo, work.lines, packages, require_weight=packages is not None and fo.kind == Kind.SHIP)
     fo.pack()
     save_fo(fo, "packed_at")
-    _event(order, fo, "packed", actor, f"Packed at {fo.location.code} ({fo.number}).")
+    _event(order, fo, "packed", actor, f"Packed at {fo.location.code} ({fo.number}) into {describe(made)}.")
     return fo
 
 
@@ -200,6 +219,9 @@ def _consume(
                 for key, units in package["lines"].items()
             ]
         )
+        if package.get("package") is not None:
+            package["package"].shipment = shipment
+            package["package"].save(update_fields=["shipment"])
         shipments.append(shipment)
     stock_consume(
         takes=[Take(by_id[line_id], units) for line_id, units in totals.items()],
@@ -218,6 +240,7 @@ def _consume(
         order=order,
         quantities=dict(by_order_line),
         actor=actor,
+        message=_shipped_message(fo, shipments),
         shipment={
             "fulfillment_order": fo.number,
             "location": fo.location.code,
@@ -235,6 +258,14 @@ def _consume(
         },
     )
     return shipments, dict(by_order_line)
+
+
+def _shipped_message(fo: FulfillmentOrder, shipments: list[Shipment]) -> str:
+    what = "; ".join(
+        " ".join(part for part in (s.carrier, s.service, s.tracking_number) if part) for s in shipments
+    )
+    verb = "Handed over" if fo.kind == Kind.PICKUP else "Shipped"
+    return f"{verb} at {fo.location.code} ({fo.number}): {what}."
 
 
 @transactional
@@ -256,6 +287,8 @@ def fulfillment_ship(*, fo: FulfillmentOrder, packages: list[dict], actor: Actor
                 f"Package {index + 1} needs a carrier.",
                 details={"field": f"packages.{index}.carrier"},
             )
+    require_no_pending_change(fo, "ship it")
+    packages = prepare_packages(fo, packages)
     shipments, _ = _consume(fo, order, packages, lines, actor, work.locked)
     settle(fo, lines)
     return shipments
@@ -292,9 +325,29 @@ def fulfillment_ready_for_pickup(*, fo: FulfillmentOrder, actor: Actor) -> Fulfi
     require_workable(order, "offer it for pickup")
     require_kind(fo, (Kind.PICKUP,), "offer it for pickup")
     require_transition(fo, fo.ready_for_pickup, "offer it for pickup")
+    require_no_pending_change(fo, "offer it for pickup")
     fo.ready_for_pickup()
-    save_fo(fo)
-    _event(order, fo, "ready_for_pickup", actor, f"Ready for pickup at {fo.location.code} ({fo.number}).")
+    save_fo(fo, "ready_at")
+    store = fo.location
+    collect_by = fo.ready_at + timedelta(days=store.pickup_hold_days)
+    # The outbox row of this event is the customer's "ready for pickup" notice.
+    _event(
+        order,
+        fo,
+        "ready_for_pickup",
+        actor,
+        f"Ready for pickup at {store.code} ({fo.number}); kept until {collect_by:%Y-%m-%d}.",
+        notify_customer=True,
+        customer={"email": order.customer_email, "name": order.customer_name},
+        store={
+            "code": store.code,
+            "name": store.name,
+            "address": ", ".join(
+                part for part in (store.address_line, store.postal_code, store.city, store.region) if part
+            ),
+        },
+        collect_by=collect_by.isoformat(),
+    )
     return fo
 
 
@@ -305,6 +358,7 @@ def fulfillment_collect(*, fo: FulfillmentOrder, collected_by: str, actor: Actor
     order, fo, lines = work.order, work.fo, work.lines
     require_workable(order, "hand it over")
     require_transition(fo, fo.collect, "hand it over")
+    require_no_pending_change(fo, "hand it over")
     collected_by = (collected_by or "").strip()
     if not collected_by:
         raise FulfillmentError(

@@ -11,11 +11,14 @@ from .ledger import ReservationRequest, StockLine
 from .locks import LockedStock
 from .reservations import Take, stock_consume, stock_lock, stock_release, stock_reserve
 from .stock import (
+    normalize_bin,
     stock_adjust,
     stock_count,
     stock_import_levels,
     stock_receive,
     stock_restock_returns,
+    stock_set_bin,
+    stock_set_bins,
     stock_set_safety,
     stock_transfer,
 )
@@ -27,6 +30,7 @@ __all__ = [
     "Take",
     "location_create",
     "location_update",
+    "normalize_bin",
     "sku_create",
     "sku_update",
     "stock_adjust",
@@ -38,6 +42,8 @@ __all__ = [
     "stock_release",
     "stock_reserve",
     "stock_restock_returns",
+    "stock_set_bin",
+    "stock_set_bins",
     "stock_set_safety",
     "stock_transfer",
 ]

@@ -184,12 +184,41 @@ def stock_set_safety(*, sku: Sku, location: Location, safety_stock: int) -> Stoc
     return level
 
 
+def normalize_bin(value) -> str:
+    """Bins are labels people scan and read: upper-case, no surrounding spaces."""
+    return " ".join(str(value or "").split()).upper()[:40]
+
+
+@transactional
+def stock_set_bins(*, bins: dict[tuple[int, int], str]) -> int:
+    """Where SKUs sit: {(sku_id, location_id): bin}, a setting, not a movement. Creates the
+    levels that do not exist yet, so that a bin can be given before the first receipt.
+    Returns how many bins changed."""
+    levels = lock_levels(pairs=bins, create_missing=True)
+    changed = []
+    for key, value in bins.items():
+        if levels[key].bin != normalize_bin(value):
+            levels[key].bin = normalize_bin(value)
+            changed.append(levels[key])
+    StockLevel.objects.bulk_update(changed, ["bin", "updated_at"], batch_size=1000)
+    return len(changed)
+
+
+def stock_set_bin(*, sku: Sku, location: Location, bin: str) -> None:
+    stock_set_bins(bins={(sku.pk, location.pk): bin})
+
+
 @transactional
 def stock_import_levels(
-    *, rows: list[tuple[Sku, Location, int, int | None]], actor: Actor, reference: str = "import"
+    *,
+    rows: list[tuple[Sku, Location, int, int | None]],
+    actor: Actor,
+    reference: str = "import",
+    bins: dict[tuple[int, int], str] | None = None,
 ) -> list[StockMovement]:
     """A stock import: each (sku, location, on_hand, safety_stock or None) is counted
-    (COUNT movements for the differences) and its safety stock set, all or nothing."""
+    (COUNT movements for the differences) and its safety stock set, all or nothing.
+    `bins` {(sku_id, location_id): bin} sets the bins the file names."""
     movements = stock_count(
         lines=[StockLine(sku, location, on_hand) for sku, location, on_hand, _ in rows],
         actor=actor,
@@ -208,4 +237,6 @@ def stock_import_levels(
                 levels[key].safety_stock = value
                 changed.append(levels[key])
         StockLevel.objects.bulk_update(changed, ["safety_stock"], batch_size=1000)
+    if bins:
+        stock_set_bins(bins=bins)
     return movements

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 
-from .roles import CUSTOMER_SERVICE, OMS_ADMIN, WAREHOUSE, user_roles
+from .roles import CUSTOMER_SERVICE, DROPSHIP_VENDOR, OMS_ADMIN, WAREHOUSE, user_roles
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ NAV_ITEMS = [
     NavItem("Orders", "desk:orders", frozenset({CUSTOMER_SERVICE, OMS_ADMIN}), "o"),
     NavItem("Exceptions", "desk:exceptions", frozenset({CUSTOMER_SERVICE, OMS_ADMIN}), "e"),
     NavItem("Work queue", "fulfillment:queue", frozenset({WAREHOUSE, OMS_ADMIN}), "w"),
+    NavItem("Drop-ship", "fulfillment:vendor", frozenset({DROPSHIP_VENDOR, OMS_ADMIN}), "d"),
     NavItem("Returns", "returns:list", frozenset({CUSTOMER_SERVICE, WAREHOUSE, OMS_ADMIN}), "r"),
     NavItem("Stock", "inventory:stock_lookup", frozenset({CUSTOMER_SERVICE, WAREHOUSE, OMS_ADMIN}), "s"),
     NavItem("API", "api-docs", frozenset({OMS_ADMIN}), ""),

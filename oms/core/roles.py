@@ -6,21 +6,27 @@ from django.contrib.auth.models import AnonymousUser
 CUSTOMER_SERVICE = "customer_service"
 WAREHOUSE = "warehouse"
 OMS_ADMIN = "oms_admin"
+#: A drop-ship vendor's own users: the work sent to their vendor location, nothing else.
+DROPSHIP_VENDOR = "dropship_vendor"
 #: Not a group: the principal of a sales channel authenticated by its own API token.
 CHANNEL = "channel"
 
 STAFF_ROLES = frozenset({CUSTOMER_SERVICE, WAREHOUSE, OMS_ADMIN})
 ALL_ROLES = STAFF_ROLES | {CHANNEL}
+#: Roles held through an auth group (a vendor's users are not staff: no API, no other desks).
+GROUP_ROLES = STAFF_ROLES | {DROPSHIP_VENDOR}
 ROLE_LABELS = {
     CUSTOMER_SERVICE: "Customer service",
     WAREHOUSE: "Warehouse",
     OMS_ADMIN: "Admin",
+    DROPSHIP_VENDOR: "Drop-ship vendor",
 }
 #: Where each role lands after login (URL names; the first that resolves wins).
 ROLE_HOME = {
     OMS_ADMIN: "home",
     CUSTOMER_SERVICE: "home",
     WAREHOUSE: "home",
+    DROPSHIP_VENDOR: "fulfillment:vendor",
 }
 
 
@@ -34,7 +40,7 @@ def user_roles(user) -> frozenset[str]:
         return STAFF_ROLES
     cached = getattr(user, "_oms_roles_cache", None)
     if cached is None:
-        cached = frozenset(user.groups.filter(name__in=STAFF_ROLES).values_list("name", flat=True))
+        cached = frozenset(user.groups.filter(name__in=GROUP_ROLES).values_list("name", flat=True))
         user._oms_roles_cache = cached
     return cached
 

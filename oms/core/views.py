@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import Http404, HttpResponseServerError, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -11,14 +11,17 @@ from .api.problems import problem_response
 from .decorators import role_required
 from .home import home_panels
 from .models import Job
-from .roles import OMS_ADMIN, ROLE_LABELS, STAFF_ROLES, has_role, user_roles
+from .roles import DROPSHIP_VENDOR, OMS_ADMIN, ROLE_HOME, ROLE_LABELS, STAFF_ROLES, has_role, user_roles
 
 
 @login_required
-@role_required(*STAFF_ROLES)
+@role_required(*STAFF_ROLES, DROPSHIP_VENDOR)
 def home(request):
-    """Each role's landing page: what that role works on first."""
+    """Each role's landing page: what that role works on first. A vendor's user, who works on
+    no staff desk, lands on their own."""
     roles = user_roles(request.user)
+    if not roles & STAFF_ROLES:
+        return redirect(ROLE_HOME[DROPSHIP_VENDOR])
     return render(
         request,
         "core/home.html",

@@ -3,7 +3,7 @@
 from django.contrib.auth.models import Group, User
 
 from oms.core.models import Channel
-from oms.core.roles import CUSTOMER_SERVICE, OMS_ADMIN, WAREHOUSE
+from oms.core.roles import CUSTOMER_SERVICE, DROPSHIP_VENDOR, OMS_ADMIN, WAREHOUSE
 
 CHANNELS = [
     # code, name, kind, pay later, buffer
@@ -20,7 +20,10 @@ DEMO_USERS = [
     ("admin", "demo-admin-2026", OMS_ADMIN, "Ada"),
     ("agent", "demo-agent-2026", CUSTOMER_SERVICE, "Carla"),
     ("picker", "demo-picker-2026", WAREHOUSE, "Wes"),
+    ("vendor", "demo-vendor-2026", DROPSHIP_VENDOR, "Vera"),
 ]
+#: Where the demo's warehouse and vendor users work (location codes).
+DEMO_WORK_LOCATIONS = {"picker": ["wh-east", "store-nyc"], "vendor": ["vendor-acme"]}
 
 
 def seed_channels() -> list[Channel]:

@@ -140,6 +140,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "fulfillment-source-requested": {"task": "fulfillment.source_requested", "schedule": 60},
     "purge-idempotency-records": {"task": "core.purge_idempotency_records", "schedule": 60 * 60},
     "orders-cancel-expired-unpaid": {"task": "orders.cancel_expired_unpaid_orders", "schedule": 15 * 60},
+    "fulfillment-return-uncollected-pickups": {
+        "task": "fulfillment.return_uncollected_pickups",
+        "schedule": 60 * 60,
+    },
     "orders-anonymize-expired-customer-data": {
         "task": "orders.anonymize_expired_customer_data",
         "schedule": 24 * 60 * 60,

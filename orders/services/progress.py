@@ -214,9 +214,11 @@ def order_record_deallocation(
 
 
 @transactional
-def order_record_shipment(*, order: Order, quantities: dict[int, int], actor: Actor, shipment: dict) -> Order:
+def order_record_shipment(
+    *, order: Order, quantities: dict[int, int], actor: Actor, shipment: dict, message: str = ""
+) -> Order:
     """Units left a location: allocated becomes shipped. `shipment` (carrier, tracking numbers,
-    location, fulfillment order) goes on the timeline and to the outbox."""
+    location, fulfillment order) goes on the timeline and to the outbox; `message` says it in words."""
     order = lock_order(order)
     if order.status == Status.ON_HOLD:
         raise OrderConflict(OrderErrorCode.ON_HOLD, f"Order {order.number} is on hold; release it first.")
@@ -232,7 +234,9 @@ def order_record_shipment(*, order: Order, quantities: dict[int, int], actor: Ac
         line.quantity_shipped += units
     all_lines = list(lines.values())
     change = _set_progress(order, _progress_after_shipment(all_lines))
-    return _record(order, all_lines, change, "shipped", actor, quantities=quantities, payload=shipment)
+    return _record(
+        order, all_lines, change, "shipped", actor, quantities=quantities, message=message, payload=shipment
+    )
 
 
 @transactional

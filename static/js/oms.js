@@ -89,6 +89,22 @@
       event.preventDefault();
       return;
     }
+    // An empty scan field (warehouse pages focus one) still takes "g" then a key: scanners
+    // type codes in capitals, so a lower-case g there is the shortcut.
+    const emptyScan = target.matches("[data-scan]") && !target.value;
+    if (emptyScan && (pendingG || event.key === "g")) {
+      event.preventDefault();
+      if (event.key === "g" && !pendingG) {
+        pendingG = true;
+        setTimeout(function () { pendingG = false; }, 1000);
+        return;
+      }
+      pendingG = false;
+      const link = document.querySelector('nav a[data-key="' + event.key + '"]');
+      if (link) window.location = link.href;
+      else target.value = "g" + (event.key.length === 1 ? event.key : "");
+      return;
+    }
     if (typing(target) || event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.key === "?") { event.preventDefault(); showShortcuts(); return; }
     if (event.key === "/") {

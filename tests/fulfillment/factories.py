@@ -86,6 +86,8 @@ class OrderLineFactory(factory.django.DjangoModelFactory):
 
 
 ACTOR = Actor.system("test")
+#: A tracking number in UPS's format (the ship step checks it against the carrier registry).
+UPS = "1Z999AA10123456784"
 
 
 def receive(sku: Sku, location: Location, quantity: int) -> None:

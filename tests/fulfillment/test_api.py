@@ -90,7 +90,7 @@ def test_pick_pack_ship_deliver_through_the_api(picker, two_orders, sku_a, east)
             {
                 "carrier": "UPS",
                 "service": "Ground",
-                "tracking_number": "1Z9",
+                "tracking_number": "1Z999AA10123456784",
                 "lines": [{"line": line.pk, "quantity": 2}],
             }
         ]
@@ -98,7 +98,7 @@ def test_pick_pack_ship_deliver_through_the_api(picker, two_orders, sku_a, east)
     response = picker.post(url("ship", fo), payload, HTTP_IDEMPOTENCY_KEY="ship-1")
     assert response.status_code == 200, response.json()
     assert response.json()["state"] == "shipped"
-    assert response.json()["shipments"][0]["tracking_number"] == "1Z9"
+    assert response.json()["shipments"][0]["tracking_number"] == "1Z999AA10123456784"
     replay = picker.post(url("ship", fo), payload, HTTP_IDEMPOTENCY_KEY="ship-1")
     assert replay.status_code == 200
     assert replay["Idempotent-Replayed"] == "true"
@@ -157,7 +157,16 @@ def test_pickup_and_dropship_actions(api, store, vendor):
     assert api.post(url("send-to-vendor", drop)).json()["state"] == "sent_to_vendor"
     line = drop.lines.get()
     shipped = api.post(
-        url("ship", drop), {"packages": [{"carrier": "DHL", "lines": [{"line": line.pk, "quantity": 1}]}]}
+        url("ship", drop),
+        {
+            "packages": [
+                {
+                    "carrier": "DHL",
+                    "tracking_number": "1234567890",
+                    "lines": [{"line": line.pk, "quantity": 1}],
+                }
+            ]
+        },
     )
     assert shipped.json()["state"] == "shipped"
     assert_invariants()
@@ -175,7 +184,7 @@ def test_shipments_are_scoped_like_their_fulfillment_orders(picker, api, two_ord
                 "packages": [
                     {
                         "carrier": "UPS",
-                        "tracking_number": f"T{fo.pk}",
+                        "tracking_number": f"1Z{fo.pk:016d}",
                         "lines": [{"line": line.pk, "quantity": line.quantity}],
                     }
                 ]
@@ -183,10 +192,12 @@ def test_shipments_are_scoped_like_their_fulfillment_orders(picker, api, two_ord
         )
     assert len(api.get(reverse("api:shipment-list")).json()["results"]) == 2
     rows = picker.get(reverse("api:shipment-list")).json()["results"]
-    assert [row["tracking_number"] for row in rows] == [f"T{mine.pk}"]
+    assert [row["tracking_number"] for row in rows] == [f"1Z{mine.pk:016d}"]
     other = Shipment.objects.get(fulfillment_order=theirs)
     assert picker.get(reverse("api:shipment-detail", args=[other.pk])).status_code == 404
-    found = api.get(reverse("api:shipment-list"), {"tracking_number": f"T{theirs.pk}"}).json()["results"]
+    found = api.get(reverse("api:shipment-list"), {"tracking_number": f"1Z{theirs.pk:016d}"}).json()[
+        "results"
+    ]
     assert [row["order"] for row in found] == [theirs.order.number]
 
 

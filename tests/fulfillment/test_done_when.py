@@ -66,8 +66,18 @@ def test_two_line_order_split_short_picked_resourced_packed_and_shipped(east, we
     services.fulfillment_ship(
         fo=fo_a,
         packages=[
-            {"carrier": "UPS", "service": "Ground", "tracking_number": "1Z001", "lines": {line_fo_a.pk: 1}},
-            {"carrier": "UPS", "service": "Ground", "tracking_number": "1Z002", "lines": {line_fo_a.pk: 1}},
+            {
+                "carrier": "UPS",
+                "service": "Ground",
+                "tracking_number": "1Z0000000000000001",
+                "lines": {line_fo_a.pk: 1},
+            },
+            {
+                "carrier": "UPS",
+                "service": "Ground",
+                "tracking_number": "1Z0000000000000002",
+                "lines": {line_fo_a.pk: 1},
+            },
         ],
         actor=ACTOR,
     )
@@ -80,7 +90,9 @@ def test_two_line_order_split_short_picked_resourced_packed_and_shipped(east, we
 
     services.fulfillment_ship(
         fo=fo_b,
-        packages=[{"carrier": "USPS", "tracking_number": "9400", "lines": {line_fo_b.pk: 1}}],
+        packages=[
+            {"carrier": "USPS", "tracking_number": "9400111899223197428490", "lines": {line_fo_b.pk: 1}}
+        ],
         actor=ACTOR,
     )
     order = fresh(order)
@@ -93,7 +105,9 @@ def test_two_line_order_split_short_picked_resourced_packed_and_shipped(east, we
     services.fulfillment_pack(fo=other, actor=ACTOR)
     services.fulfillment_ship(
         fo=other,
-        packages=[{"carrier": "FedEx", "tracking_number": "FX1", "lines": {other.lines.get().pk: 1}}],
+        packages=[
+            {"carrier": "FedEx", "tracking_number": "123456789012", "lines": {other.lines.get().pk: 1}}
+        ],
         actor=ACTOR,
     )
     order = fresh(order)
@@ -102,13 +116,13 @@ def test_two_line_order_split_short_picked_resourced_packed_and_shipped(east, we
     line_b = fresh(line_b)
     assert (line_a.quantity_shipped, line_b.quantity_shipped) == (2, 2)
     assert sorted(Shipment.objects.values_list("tracking_number", flat=True)) == [
-        "1Z001",
-        "1Z002",
-        "9400",
-        "FX1",
+        "123456789012",
+        "1Z0000000000000001",
+        "1Z0000000000000002",
+        "9400111899223197428490",
     ]
     shipped_events = OrderEvent.objects.filter(order=order, kind="shipped")
-    assert shipped_events.first().payload["tracking_numbers"] == ["1Z001", "1Z002"]
+    assert shipped_events.first().payload["tracking_numbers"] == ["1Z0000000000000001", "1Z0000000000000002"]
     assert_invariants()
 
     kinds = list(OrderEvent.objects.filter(order=order).values_list("kind", flat=True))
@@ -167,7 +181,7 @@ def test_dropship_line_goes_to_its_vendor(east, vendor):
     services.fulfillment_send_to_vendor(fo=drop, actor=ACTOR)
     services.fulfillment_ship(
         fo=drop,
-        packages=[{"carrier": "DHL", "tracking_number": "V-77", "lines": {drop.lines.get().pk: 2}}],
+        packages=[{"carrier": "DHL", "tracking_number": "1234567890", "lines": {drop.lines.get().pk: 2}}],
         actor=ACTOR,
     )
     drop = fresh(drop)

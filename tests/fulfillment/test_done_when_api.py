@@ -105,7 +105,11 @@ def test_split_pick_short_reroute_pack_ship_through_the_api(channel_client, east
 
     west_ship = {
         "packages": [
-            {"carrier": "FedEx", "tracking_number": "7712", "lines": [{"line": west_line, "quantity": 1}]}
+            {
+                "carrier": "FedEx",
+                "tracking_number": "771200000001",
+                "lines": [{"line": west_line, "quantity": 1}],
+            }
         ]
     }
     assert west_staff.post(f"{FO_URL}{fo_west['id']}/ship/", west_ship).status_code == 200
@@ -115,7 +119,7 @@ def test_split_pick_short_reroute_pack_ship_through_the_api(channel_client, east
         "packages": [
             {
                 "carrier": "USPS",
-                "tracking_number": "9400",
+                "tracking_number": "9400111899223197428490",
                 "lines": [{"line": fo_south["lines"][0]["id"], "quantity": 1}],
             }
         ]

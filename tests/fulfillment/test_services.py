@@ -12,7 +12,7 @@ from oms.core.errors import ConflictError
 from orders import services as order_services
 from orders.models import OrderEvent
 
-from .factories import ACTOR, LocationFactory, SkuFactory, accept, fresh, make_order, receive
+from .factories import ACTOR, UPS, LocationFactory, SkuFactory, accept, fresh, make_order, receive
 from .invariants import assert_invariants
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +98,9 @@ def test_order_on_hold_is_reserved_but_not_worked(east, sku_a):
     assert fresh(fo).state == "packed"
     put_on_hold(order)
     with pytest.raises(FulfillmentConflict, match="on hold"):
-        services.fulfillment_ship(fo=fo, packages=[{"carrier": "UPS", "lines": {}}], actor=ACTOR)
+        services.fulfillment_ship(
+            fo=fo, packages=[{"carrier": "UPS", "tracking_number": UPS, "lines": {}}], actor=ACTOR
+        )
 
 
 def test_released_hold_sources_what_is_still_unallocated(east, sku_a):
@@ -127,12 +129,18 @@ def test_steps_refuse_out_of_order(east, vendor, sku_a):
         services.fulfillment_confirm_pick(fo=fo, picked={line.pk: 3}, actor=ACTOR)
     services.fulfillment_confirm_pick(fo=fo, picked={}, actor=ACTOR)
     with pytest.raises(FulfillmentConflict, match="is picking; cannot ship"):
-        services.fulfillment_ship(fo=fo, packages=[{"carrier": "UPS", "lines": {line.pk: 1}}], actor=ACTOR)
+        services.fulfillment_ship(
+            fo=fo, packages=[{"carrier": "UPS", "tracking_number": UPS, "lines": {line.pk: 1}}], actor=ACTOR
+        )
     services.fulfillment_pack(fo=fo, actor=ACTOR)
     with pytest.raises(FulfillmentError, match="needs a carrier"):
-        services.fulfillment_ship(fo=fo, packages=[{"carrier": "", "lines": {line.pk: 1}}], actor=ACTOR)
+        services.fulfillment_ship(
+            fo=fo, packages=[{"carrier": "", "tracking_number": UPS, "lines": {line.pk: 1}}], actor=ACTOR
+        )
     with pytest.raises(FulfillmentError, match="cannot ship 3"):
-        services.fulfillment_ship(fo=fo, packages=[{"carrier": "UPS", "lines": {line.pk: 3}}], actor=ACTOR)
+        services.fulfillment_ship(
+            fo=fo, packages=[{"carrier": "UPS", "tracking_number": UPS, "lines": {line.pk: 3}}], actor=ACTOR
+        )
     with pytest.raises(FulfillmentConflict, match="cannot mark it delivered"):
         services.fulfillment_mark_delivered(fo=fo, actor=ACTOR)
     assert level(sku_a, east) == (5, 2)
@@ -144,12 +152,16 @@ def test_partial_shipment_keeps_the_fo_packed(east, sku_a):
     order = accept(make_order([(sku_a, 3)]))
     fo = packed(only_fo(order))
     line = fo.lines.get()
-    services.fulfillment_ship(fo=fo, packages=[{"carrier": "UPS", "lines": {line.pk: 1}}], actor=ACTOR)
+    services.fulfillment_ship(
+        fo=fo, packages=[{"carrier": "UPS", "tracking_number": UPS, "lines": {line.pk: 1}}], actor=ACTOR
+    )
     assert fresh(fo).state == "packed"
     assert fresh(order).status == "partially_shipped"
     assert level(sku_a, east) == (4, 2)
     assert_invariants()
-    services.fulfillment_ship(fo=fo, packages=[{"carrier": "UPS", "lines": {line.pk: 2}}], actor=ACTOR)
+    services.fulfillment_ship(
+        fo=fo, packages=[{"carrier": "UPS", "tracking_number": UPS, "lines": {line.pk: 2}}], actor=ACTOR
+    )
     assert fresh(fo).state == "shipped"
     assert fresh(order).status == "shipped"
     assert level(sku_a, east) == (2, 0)
@@ -236,7 +248,9 @@ def test_cannot_cancel_units_already_shipped(east, sku_a):
     order = accept(make_order([(sku_a, 2)]))
     fo = packed(only_fo(order))
     services.fulfillment_ship(
-        fo=fo, packages=[{"carrier": "UPS", "lines": {fo.lines.get().pk: 2}}], actor=ACTOR
+        fo=fo,
+        packages=[{"carrier": "UPS", "tracking_number": UPS, "lines": {fo.lines.get().pk: 2}}],
+        actor=ACTOR,
     )
     with pytest.raises(ConflictError, match="shipped"):
         cancel_lines(fresh(order), {order.lines.get().pk: 1})

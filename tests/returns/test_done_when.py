@@ -61,7 +61,7 @@ def ship_everything(order: Order) -> None:
             packages=[
                 {
                     "carrier": "UPS",
-                    "tracking_number": f"1Z-{fo.number}",
+                    "tracking_number": f"1Z{fo.pk:016d}",
                     "lines": {line.pk: line.quantity for line in fo.lines.all()},
                 }
             ],

@@ -7,7 +7,7 @@ import inventory.demo
 import orders.demo
 import returns.demo
 from inventory.models import Location
-from oms.demo.seed import DEMO_USERS, seed_channels, seed_users
+from oms.demo.seed import DEMO_USERS, DEMO_WORK_LOCATIONS, seed_channels, seed_users
 
 
 class Command(BaseCommand):
@@ -27,7 +27,9 @@ class Command(BaseCommand):
             self.stdout.write(f"demo: {len(channels)} channels, {len(users)} users")
             self.stdout.write(f"demo: {inventory.demo.seed()}")
             self.stdout.write(f"demo: {fulfillment.demo.seed()}")
-            Location.objects.get(code="wh-east").staff.add(*[u for u in users if u.username == "picker"])
+            for user in users:
+                for code in DEMO_WORK_LOCATIONS.get(user.username, []):
+                    Location.objects.get(code=code).staff.add(user)
         self.stdout.write(f"demo: {orders.demo.seed()}")
         self.stdout.write(f"demo: {fulfillment.demo.advance()}")
         self.stdout.write(f"demo: {returns.demo.seed()}")
