@@ -324,27 +324,6 @@ class AdjustmentView(StockWriteView):
         return [movement]
 
 
-class TransferView(StockWriteView):
-    """Move units that are not reserved from one location to another."""
-
-    serializer_class = s.TransferSerializer
-
-    @_write_schema("Transfer stock", s.TransferSerializer, 409, 422)
-    def post(self, request):
-        return super().post(request)
-
-    def perform(self, data, actor):
-        assert_works_at(self.request.user, data["from_location"])
-        return services.stock_transfer(
-            sku=data["sku"],
-            from_location=data["from_location"],
-            to_location=data["to_location"],
-            quantity=data["quantity"],
-            actor=actor,
-            reference=data["reference"],
-        )
-
-
 class CountView(StockWriteView):
     """A cycle count: on hand becomes what was counted; differences go to the ledger."""
 

@@ -6,6 +6,7 @@ transaction (sourcing, shipping, cancelling, receiving a return) calls `stock_lo
 for every level the step touches, and passes the result on as `locked=`.
 """
 
+from .access import require_works_at, works_at
 from .catalog import location_create, location_update, sku_create, sku_update
 from .ledger import ReservationRequest, StockLine
 from .locks import LockedStock
@@ -17,8 +18,8 @@ from .stock import (
     stock_receive,
     stock_restock_returns,
     stock_set_safety,
-    stock_transfer,
 )
+from .transfers import transfer_cancel, transfer_dispatch, transfer_receive
 
 __all__ = [
     "LockedStock",
@@ -27,6 +28,7 @@ __all__ = [
     "Take",
     "location_create",
     "location_update",
+    "require_works_at",
     "sku_create",
     "sku_update",
     "stock_adjust",
@@ -39,5 +41,8 @@ __all__ = [
     "stock_reserve",
     "stock_restock_returns",
     "stock_set_safety",
-    "stock_transfer",
+    "transfer_cancel",
+    "transfer_dispatch",
+    "transfer_receive",
+    "works_at",
 ]
