@@ -97,6 +97,7 @@ def hold_release(request, number: str, hold_id: int):
             hold_id=hold_id,
             actor=Actor.for_user(request.user),
             reason=request.POST.get("reason", ""),
+            override=request.POST.get("override") == "1",
         )
         messages.success(request, "Hold released.")
     except DomainError as error:

@@ -20,15 +20,20 @@ from dataclasses import dataclass
 
 from . import actor as actors
 from .errors import CoreErrorCode, ForbiddenError
+from .roles import CHANNEL
 
 SYSTEM = "system"
 
 
 def actor_roles(actor) -> frozenset[str]:
-    roles = frozenset(getattr(actor, "roles", None) or ())
-    if getattr(actor, "kind", None) == actors.SYSTEM:
-        roles |= {SYSTEM}
-    return roles
+    """A user's roles as read when the actor was made (Actor.for_user); a channel is always a
+    channel, the system always the system."""
+    kind = getattr(actor, "kind", None)
+    if kind == actors.SYSTEM:
+        return frozenset({SYSTEM})
+    if kind == actors.CHANNEL:
+        return frozenset({CHANNEL})
+    return frozenset(getattr(actor, "roles", None) or ())
 
 
 class NotPermitted(ForbiddenError):

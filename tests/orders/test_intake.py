@@ -30,6 +30,7 @@ def test_a_good_order_is_accepted_normalized_on_the_timeline_and_in_the_outbox(a
         "shipping": "5.00",
         "total": "34.50",
         "refunded": "0.00",
+        "refund_pending": "0.00",
     }
     assert [(li["sku"], li["sku_known"], li["quantities"]["ordered"]) for li in body["lines"]] == [
         ("TSHIRT-M", True, 2),

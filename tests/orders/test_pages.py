@@ -33,10 +33,12 @@ def test_detail_shows_lines_holds_timeline_and_releases_a_hold(client, cs_user, 
     assert "TSHIRT-M" in html and 'data-hold="payment"' in html and "called the customer" in html
     hold = order.holds.get()
     response = client.post(
-        f"/orders/{order.number}/holds/{hold.pk}/release/", {"reason": "paid by phone"}, follow=True
+        f"/orders/{order.number}/holds/{hold.pk}/release/",
+        {"reason": "paid by phone", "override": "1"},
+        follow=True,
     )
     assert "Hold released." in response.content.decode()
-    assert order.holds.get().release_reason == "paid by phone"
+    assert order.holds.get().release_reason == "Override: paid by phone"
 
 
 def test_warehouse_cannot_open_order_pages(client, warehouse_user, web, skus):
