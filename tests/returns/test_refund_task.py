@@ -80,6 +80,7 @@ def test_adapter_receives_amounts_per_line(order, east, django_capture_on_commit
 
     assert refund_payload(refund) == {
         "refund_id": refund.pk,
+        "idempotency_key": str(refund.pk),
         "order": order.number,
         "external_id": order.external_id,
         "rma": refund.rma.number,
@@ -106,7 +107,12 @@ def test_a_failing_adapter_marks_the_refund_failed_and_retries(
     )
     failed = OrderEvent.objects.get(order=order, kind="refund_failed")
     assert "card processor timed out" in failed.message
-    assert fresh(order).payment_status == "refunded"  # recorded on the order when requested
+    # pending on the order until the provider confirms it
+    assert (fresh(order).payment_status, fresh(order).refunded_total, fresh(order).refund_pending_total) == (
+        "paid",
+        D("0"),
+        D("54.00"),
+    )
 
     # the task retries with backoff (eagerly here: one call per attempt), then gives up failed
     result = request_refund.apply(args=[refund.pk])
@@ -123,6 +129,11 @@ def test_a_failing_adapter_marks_the_refund_failed_and_retries(
         "succeeded",
         f"manual:{refund.pk}",
         "",
+    )
+    assert (fresh(order).payment_status, fresh(order).refunded_total, fresh(order).refund_pending_total) == (
+        "refunded",
+        D("54.00"),
+        D("0"),
     )
 
 
