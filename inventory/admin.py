@@ -8,7 +8,7 @@ from import_export.admin import ExportMixin, ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
 from oms.core.actor import Actor
-from oms.core.admin_base import ImportProgressMixin, ReadOnlyAdmin
+from oms.core.admin_base import ImportProgressMixin, ReadOnlyAdmin, ServiceSavedAdmin
 from oms.core.errors import DomainError
 
 from . import services
@@ -24,7 +24,7 @@ class CsvXlsxAdmin(ImportProgressMixin, ImportExportModelAdmin):
 
 
 @admin.register(Sku)
-class SkuAdmin(CsvXlsxAdmin):
+class SkuAdmin(ServiceSavedAdmin, CsvXlsxAdmin):
     resource_classes = [SkuResource]
     list_display = ["code", "name", "barcode", "active", "dropship_vendor"]
     list_filter = ["active"]
@@ -32,9 +32,12 @@ class SkuAdmin(CsvXlsxAdmin):
     list_select_related = ["dropship_vendor"]
     raw_id_fields = ["dropship_vendor"]
 
+    def save_through_service(self, request, obj, form):
+        services.sku_save(sku=obj, actor=Actor.for_user(request.user))
+
 
 @admin.register(Location)
-class LocationAdmin(CsvXlsxAdmin):
+class LocationAdmin(ServiceSavedAdmin, CsvXlsxAdmin):
     resource_classes = [LocationResource]
     list_display = [
         "code",
@@ -50,6 +53,14 @@ class LocationAdmin(CsvXlsxAdmin):
     list_filter = ["kind", "active", "can_ship", "can_pickup", "channels"]
     search_fields = ["code", "name", "city", "postal_code"]
     filter_horizontal = ["channels", "staff"]
+
+    def save_through_service(self, request, obj, form):
+        services.location_save(
+            location=obj,
+            actor=Actor.for_user(request.user),
+            channels=form.cleaned_data.get("channels"),
+            staff=form.cleaned_data.get("staff"),
+        )
 
 
 @admin.register(StockLevel)

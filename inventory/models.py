@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -42,6 +43,13 @@ class Sku(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.code
+
+    def clean(self):
+        self.code = normalize_code(self.code or "")
+        if not self.code:
+            raise ValidationError({"code": "A SKU code is required."})
+        if not isinstance(self.tags, list) or not all(isinstance(tag, str) for tag in self.tags):
+            raise ValidationError({"tags": 'Tags must be a list of words, e.g. ["fragile"].'})
 
     def save(self, *args, **kwargs):
         self.code = normalize_code(self.code)
@@ -98,6 +106,18 @@ class Location(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.code
+
+    def clean(self):
+        self.country_code = (self.country_code or "").strip().upper()
+        errors = {}
+        if len(self.country_code) != 2 or not self.country_code.isalpha():
+            errors["country_code"] = "Use the two-letter ISO country code."
+        if self.latitude is not None and not -90 <= self.latitude <= 90:
+            errors["latitude"] = "Latitude is between -90 and 90."
+        if self.longitude is not None and not -180 <= self.longitude <= 180:
+            errors["longitude"] = "Longitude is between -180 and 180."
+        if errors:
+            raise ValidationError(errors)
 
 
 class StockLevel(models.Model):

@@ -9,6 +9,7 @@ from .changes import (
     fulfillment_reroute,
 )
 from .requests import fulfillment_request_sourcing, fulfillment_source_requested
+from .rules import location_lists_problem, routing_rule_delete, routing_rule_save
 from .sourcing import fulfillment_source_order
 from .steps import (
     fulfillment_collect,
@@ -39,4 +40,7 @@ __all__ = [
     "fulfillment_source_order",
     "fulfillment_source_requested",
     "fulfillment_start_picking",
+    "location_lists_problem",
+    "routing_rule_delete",
+    "routing_rule_save",
 ]

@@ -7,7 +7,7 @@ for every level the step touches, and passes the result on as `locked=`.
 """
 
 from .access import require_works_at, works_at
-from .catalog import location_create, location_update, sku_create, sku_update
+from .catalog import location_create, location_save, location_update, sku_create, sku_save, sku_update
 from .ledger import ReservationRequest, StockLine
 from .locks import LockedStock
 from .reservations import Take, stock_consume, stock_lock, stock_release, stock_reserve
@@ -27,9 +27,11 @@ __all__ = [
     "StockLine",
     "Take",
     "location_create",
+    "location_save",
     "location_update",
     "require_works_at",
     "sku_create",
+    "sku_save",
     "sku_update",
     "stock_adjust",
     "stock_consume",

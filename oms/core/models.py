@@ -5,6 +5,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
+from .adapters import validate_adapter_kind
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
@@ -49,6 +51,7 @@ class Channel(TimeStampedModel):
     adapter_kind = models.CharField(
         max_length=40,
         default="manual",
+        validators=[validate_adapter_kind],
         help_text='The adapter that carries refund requests to the channel; "manual": handed back '
         "outside the OMS (at a till, by bank transfer).",
     )

@@ -161,8 +161,8 @@ def _template(route: str) -> str:
 
 def _methods(callback) -> set[str]:
     actions = getattr(callback, "actions", None)
-    if actions:
-        return {method.upper() for method in actions}
+    if actions:  # DRF adds "head" for "get" at the first request: not an operation of its own
+        return {method.upper() for method in actions if method != "head"}
     view_class = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
     names = getattr(view_class, "http_method_names", [])
     return {name.upper() for name in names if name not in ("options", "head") and hasattr(view_class, name)}
