@@ -254,3 +254,22 @@ def test_racing_receipts_receive_a_transfer_once():
     assert on_hand(sku, target) == 6
     assert StockMovement.objects.filter(kind=Kind.TRANSFER_IN).count() == 1
     assert_stock_invariants()
+
+
+def test_the_destination_staff_receive_on_the_transfers_page(
+    client, sku, location, other_location, east_staff, west_staff, django_assert_max_num_queries
+):
+    receive(sku, location, 10)
+    transfer = send(sku, location, other_location, quantity=3)
+    client.force_login(east_staff)
+    page = client.get("/inventory/transfers/").content.decode()
+    assert transfer.number in page and "Cancel" in page and ">Receive<" not in page
+    client.force_login(west_staff)
+    with django_assert_max_num_queries(12):
+        page = client.get("/inventory/transfers/").content.decode()
+    assert ">Receive<" in page
+    refused = client.post(f"/inventory/transfers/{transfer.number}/receive/", {"quantity": "2"}, follow=True)
+    assert "did not arrive: say what happened" in refused.content.decode()
+    client.post(f"/inventory/transfers/{transfer.number}/receive/", {"quantity": "2", "note": "1 broken"})
+    assert (Transfer.objects.get().state, on_hand(sku, other_location)) == ("received", 2)
+    assert_stock_invariants()
