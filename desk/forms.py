@@ -37,7 +37,7 @@ class HoldForm(forms.Form):
 
 class ReleaseForm(forms.Form):
     reason = forms.CharField(max_length=2000, label="Why may it continue?")
-    # Shown on payment holds; the service-side override lands with the payment-hold guard.
+    # Shown on payment holds while payment is pending: the release is recorded as an override.
     override = forms.BooleanField(required=False, label="Release without payment (override)")
 
 
@@ -54,9 +54,10 @@ class AddressForm(forms.Form):
 
     ADDRESS_FIELDS = ("name", "line1", "line2", "postal_code", "city", "region", "country_code")
 
-    def __init__(self, *args, pickup_locations=(), **kwargs):
+    def __init__(self, *args, pickup_locations=(), pickup_order: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["delivery"].choices = [("ship", "Ship to this address")] + [
+        ship = "Re-route: ship to this address instead" if pickup_order else "Ship to this address"
+        self.fields["delivery"].choices = [("ship", ship)] + [
             (f"pickup:{loc.code}", f"Pickup at {loc.name} ({loc.code})") for loc in pickup_locations
         ]
 
@@ -68,6 +69,11 @@ class AddressForm(forms.Form):
     def pickup_location(self) -> str | None:
         delivery = self.cleaned_data["delivery"]
         return delivery.removeprefix("pickup:") if delivery.startswith("pickup:") else None
+
+    def delivery_method(self) -> str | None:
+        """ "ship" when shipping is chosen: for a pickup order that is the explicit re-route the
+        service asks for (its label says so); otherwise the pickup store names the method."""
+        return "ship" if self.cleaned_data["delivery"] == "ship" else None
 
     @classmethod
     def initial_for(cls, order: Order) -> dict:

@@ -23,7 +23,6 @@ from .timeline import TimelineEntry, timeline
 Status = Order.Status
 EDITABLE = (Status.NEW, Status.ON_HOLD, Status.ALLOCATED, Status.BACKORDERED, Status.PARTIALLY_SHIPPED)
 #: Refunds the order counts as owed that the channel has not confirmed yet.
-UNCONFIRMED_REFUNDS = (Refund.Status.REQUESTED, Refund.Status.FAILED)
 
 
 @dataclass
@@ -75,7 +74,7 @@ def _fulfillment_orders(order: Order) -> list[FulfillmentOrder]:
         .select_related("location")
         .prefetch_related(
             Prefetch("lines", queryset=FulfillmentOrderLine.objects.select_related("sku").order_by("pk")),
-            Prefetch("shipments", queryset=Shipment.objects.order_by("pk")),
+            Prefetch("shipments", queryset=Shipment.objects.select_related("package").order_by("pk")),
         )
         .order_by("pk")
     )
@@ -117,15 +116,6 @@ def order_page(number: str) -> OrderPage:
     lines = _with_availability(list(order.lines.all()))
     fos = _fulfillment_orders(order)
     rmas = _returns(order)
-    unconfirmed = sum(
-        (
-            refund.total
-            for rma in rmas
-            for refund in rma.refunds.all()
-            if refund.status in UNCONFIRMED_REFUNDS
-        ),
-        Decimal(0),
-    )
     events = list(order.events.all())
     reroutable = any(fo.state in ("pending", "picking") and fo.kind != "pickup" for fo in fos)
     return OrderPage(
@@ -141,8 +131,8 @@ def order_page(number: str) -> OrderPage:
             if order.customer_email and not order.anonymized_at
             else None
         ),
-        refund_pending=unconfirmed,
-        refunded_confirmed=order.refunded_total - unconfirmed,
+        refund_pending=order.refund_pending_total,
+        refunded_confirmed=order.refunded_total,
         pickup_locations=list(Location.objects.filter(active=True, can_pickup=True).order_by("code"))
         if address_editable(order, lines)
         else [],

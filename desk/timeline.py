@@ -43,6 +43,7 @@ LABELS = {
     "return_exchanged": "Return exchanged",
     "return_tracking_updated": "Return tracking updated",
     "exchange_for_return": "Exchange order created",
+    "refund_requested": "Refund asked of the provider",
     "refund_succeeded": "Refund paid back",
     "refund_failed": "Refund failed",
     "refund_resent": "Refund sent again",

@@ -1,8 +1,11 @@
+from django import forms
 from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 
-from oms.core.admin_base import ImportProgressMixin, ReadOnlyAdmin, ReadOnlyInline
+from oms.core.actor import Actor
+from oms.core.admin_base import ImportProgressMixin, ReadOnlyAdmin, ReadOnlyInline, ServiceSavedAdmin
 
+from . import services
 from .models import (
     Carrier,
     FulfillmentChange,
@@ -16,11 +19,43 @@ from .models import (
 from .resources import RoutingRuleResource
 
 
+class RoutingRuleForm(forms.ModelForm):
+    class Meta:
+        model = RoutingRule
+        fields = [
+            "name",
+            "position",
+            "active",
+            "strategy",
+            "channel",
+            "country_code",
+            "region",
+            "postal_prefix",
+            "sku_tag",
+            "delivery_method",
+            "include_locations",
+            "exclude_locations",
+            "include_kinds",
+            "exclude_kinds",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        problem = services.location_lists_problem(
+            data.get("include_locations"), data.get("exclude_locations")
+        )
+        if problem:
+            self.add_error("exclude_locations", problem)
+        return data
+
+
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(ImportProgressMixin, ImportExportModelAdmin):
-    """Rules are tried in position order; the first whose conditions all match wins."""
+class RoutingRuleAdmin(ServiceSavedAdmin, ImportProgressMixin, ImportExportModelAdmin):
+    """Rules are tried in position order; the first whose conditions all match wins. Saved and
+    deleted through fulfillment.services (list edits and imports too)."""
 
     resource_classes = [RoutingRuleResource]
+    form = RoutingRuleForm
     list_display = [
         "position",
         "name",
@@ -50,6 +85,26 @@ class RoutingRuleAdmin(ImportProgressMixin, ImportExportModelAdmin):
             {"fields": ["include_locations", "exclude_locations", "include_kinds", "exclude_kinds"]},
         ),
     ]
+
+    def save_through_service(self, request, obj, form):
+        data = getattr(form, "cleaned_data", {})
+        services.routing_rule_save(
+            rule=obj,
+            actor=Actor.for_user(request.user),
+            include_locations=data.get("include_locations"),
+            exclude_locations=data.get("exclude_locations"),
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return admin.ModelAdmin.has_delete_permission(self, request, obj)
+
+    def delete_model(self, request, obj):
+        services.routing_rule_delete(rule=obj, actor=Actor.for_user(request.user))
+
+    def delete_queryset(self, request, queryset):
+        actor = Actor.for_user(request.user)
+        for rule in queryset:
+            services.routing_rule_delete(rule=rule, actor=actor)
 
 
 class FulfillmentOrderLineInline(ReadOnlyInline):

@@ -5,6 +5,7 @@ work around them (reservations, the ledger, the order's quantities and timeline)
 """
 
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -53,6 +54,19 @@ class RoutingRule(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        self.country_code = (self.country_code or "").strip().upper()
+        self.sku_tag = (self.sku_tag or "").strip().lower()
+        errors = {}
+        if self.country_code and (len(self.country_code) != 2 or not self.country_code.isalpha()):
+            errors["country_code"] = "Use the two-letter ISO country code, or leave it empty."
+        for name in ("include_kinds", "exclude_kinds"):
+            kinds = getattr(self, name)
+            if not isinstance(kinds, list) or not set(kinds) <= set(Location.Kind.values):
+                errors[name] = f"A list of location kinds: {', '.join(Location.Kind.values)}."
+        if errors:
+            raise ValidationError(errors)
 
 
 class FulfillmentOrder(TimeStampedModel):

@@ -1,11 +1,13 @@
 """Import / export of routing rules (CSV, XLSX) from the admin. Rules are keyed by name;
 locations by code, channels by code; kinds as a comma-separated list."""
 
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
 
 from inventory.models import Location
 from oms.core.models import Channel
+from oms.core.resources import ServiceSavedResource
 
+from . import services
 from .models import RoutingRule
 
 
@@ -19,7 +21,7 @@ class ListWidget(widgets.Widget):
         return ",".join(value or [])
 
 
-class RoutingRuleResource(resources.ModelResource):
+class RoutingRuleResource(ServiceSavedResource):
     channel = fields.Field(
         attribute="channel", column_name="channel", widget=widgets.ForeignKeyWidget(Channel, "code")
     )
@@ -58,3 +60,12 @@ class RoutingRuleResource(resources.ModelResource):
         export_order = fields
         skip_unchanged = True
         report_skipped = True
+        use_transactions = True
+
+    def save_with_service(self, instance, *, m2m, actor):
+        services.routing_rule_save(
+            rule=instance,
+            actor=actor,
+            include_locations=m2m.get("include_locations"),
+            exclude_locations=m2m.get("exclude_locations"),
+        )

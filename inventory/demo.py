@@ -7,7 +7,15 @@ from oms.core.actor import Actor
 from oms.core.models import Channel
 
 from .models import Location, Sku, StockLevel, StockMovement
-from .services import StockLine, stock_adjust, stock_count, stock_receive, stock_set_bins, stock_transfer
+from .services import (
+    StockLine,
+    stock_adjust,
+    stock_count,
+    stock_receive,
+    stock_set_bins,
+    transfer_dispatch,
+    transfer_receive,
+)
 
 LOCATIONS = [
     # code, name, kind, city, region, postal, country, lat, lon, can_ship, can_pickup, priority, base, per_km
@@ -216,13 +224,13 @@ def seed_history(skus: list[Sku]) -> int:
     }
     written = 0
     stocked = [sku for sku in skus if not sku.dropship_vendor_id]
-    # Replenish the stores from the warehouses.
+    # Replenish the stores from the warehouses: most transfers arrived, the last two are on the way.
     for index, sku in enumerate(stocked[:12]):
         source = levels.get((sku.pk, "wh-east"))
         if source is None or source.on_hand - source.reserved < 4:
             continue
         target = "store-nyc" if index % 2 == 0 else "store-sf"
-        stock_transfer(
+        transfer = transfer_dispatch(
             sku=sku,
             from_location=source.location,
             to_location=Location.objects.get(code=target),
@@ -230,7 +238,10 @@ def seed_history(skus: list[Sku]) -> int:
             actor=actor,
             reference=f"{HISTORY_REFERENCE}-TR-{index:02d}",
         )
-        written += 2
+        written += 1
+        if index < 10:
+            transfer_receive(transfer=transfer, actor=actor)
+            written += 1
     # Damage and found stock, each with its reason.
     reasons = ["damaged in handling", "found during putaway", "water damage", "customer sample"]
     for index, sku in enumerate(stocked[20:28]):

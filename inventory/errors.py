@@ -1,6 +1,6 @@
 from enum import StrEnum
 
-from oms.core.errors import ConflictError, DomainError, NotFoundError
+from oms.core.errors import ConflictError, DomainError, ForbiddenError, NotFoundError
 
 
 class InventoryErrorCode(StrEnum):
@@ -12,6 +12,10 @@ class InventoryErrorCode(StrEnum):
     INSUFFICIENT_STOCK = "insufficient_stock"
     BELOW_RESERVED = "below_reserved"
     NOTHING_TO_RELEASE = "nothing_to_release"
+    LOCATION_NOT_ALLOWED = "location_not_allowed"
+    LOCATION_INACTIVE = "location_inactive"
+    INVALID_TRANSITION = "invalid_transition"
+    INVALID_FIELD = "invalid_field"
 
 
 class InventoryError(DomainError):
@@ -19,6 +23,14 @@ class InventoryError(DomainError):
 
 
 class InventoryNotFound(NotFoundError):
+    pass
+
+
+class InventoryConflict(ConflictError):
+    pass
+
+
+class InventoryForbidden(ForbiddenError):
     pass
 
 

@@ -1,12 +1,16 @@
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django_fsm import FSMField, FSMModelMixin, transition
 
 from oms.core.actor import ACTOR_KINDS
 from oms.core.models import Channel, TimeStampedModel
+
+from .permissions import TRANSFER_CANCEL, TRANSFER_RECEIVE
 
 
 def normalize_code(code: str) -> str:
@@ -39,6 +43,13 @@ class Sku(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.code
+
+    def clean(self):
+        self.code = normalize_code(self.code or "")
+        if not self.code:
+            raise ValidationError({"code": "A SKU code is required."})
+        if not isinstance(self.tags, list) or not all(isinstance(tag, str) for tag in self.tags):
+            raise ValidationError({"tags": 'Tags must be a list of words, e.g. ["fragile"].'})
 
     def save(self, *args, **kwargs):
         self.code = normalize_code(self.code)
@@ -99,6 +110,18 @@ class Location(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.code
+
+    def clean(self):
+        self.country_code = (self.country_code or "").strip().upper()
+        errors = {}
+        if len(self.country_code) != 2 or not self.country_code.isalpha():
+            errors["country_code"] = "Use the two-letter ISO country code."
+        if self.latitude is not None and not -90 <= self.latitude <= 90:
+            errors["latitude"] = "Latitude is between -90 and 90."
+        if self.longitude is not None and not -180 <= self.longitude <= 180:
+            errors["longitude"] = "Longitude is between -180 and 180."
+        if errors:
+            raise ValidationError(errors)
 
 
 class StockLevel(models.Model):
@@ -238,3 +261,71 @@ class Reservation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} of {self.stock_level} for {self.holder_type_id}:{self.holder_id}"
+
+
+class Transfer(FSMModelMixin, TimeStampedModel):
+    """Stock on its way from one location to another.
+
+    Dispatch takes the units off the source's on hand (a transfer_out movement); only a receipt
+    at the destination, by someone who works there, puts what arrived on its on hand (a
+    transfer_in movement). In between the units are in transit: at neither location, available
+    nowhere. A cancel (nothing received yet) puts them back at the source. Change it only
+    through inventory.services.
+    """
+
+    class State(models.TextChoices):
+        IN_TRANSIT = "in_transit", "In transit"
+        RECEIVED = "received", "Received"
+        CANCELLED = "cancelled", "Cancelled"
+
+    number = models.CharField(max_length=20, unique=True)
+    sku = models.ForeignKey(Sku, on_delete=models.PROTECT, related_name="transfers")
+    from_location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="transfers_out")
+    to_location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="transfers_in")
+    quantity = models.PositiveIntegerField(help_text="Units sent.")
+    quantity_received = models.PositiveIntegerField(default=0, help_text="Units that arrived.")
+    state = FSMField(default=State.IN_TRANSIT, choices=State.choices, protected=True, db_index=True)
+    reference = models.CharField(max_length=100, blank=True, help_text="Document or carrier reference.")
+    dispatched_by_kind = models.CharField(max_length=10, choices=ACTOR_KINDS)
+    dispatched_by_id = models.BigIntegerField(null=True, blank=True)
+    dispatched_by_label = models.CharField(max_length=150, blank=True)
+    received_at = models.DateTimeField(null=True, blank=True)
+    received_by_kind = models.CharField(max_length=10, choices=ACTOR_KINDS, blank=True)
+    received_by_id = models.BigIntegerField(null=True, blank=True)
+    received_by_label = models.CharField(max_length=150, blank=True)
+    receipt_note = models.TextField(blank=True, help_text="What happened to units that did not arrive.")
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.TextField(blank=True)
+    movements = GenericRelation(StockMovement, content_type_field="holder_type", object_id_field="holder_id")
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="transfer_quantity_gt_0"),
+            models.CheckConstraint(
+                condition=Q(quantity_received__lte=F("quantity")), name="transfer_received_lte_quantity"
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_location=F("to_location")), name="transfer_two_locations"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["to_location", "state"], name="transfer_to_state_idx"),
+            models.Index(fields=["from_location", "state"], name="transfer_from_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def quantity_missing(self) -> int:
+        """Sent but not received (lost or damaged on the way), once received."""
+        return self.quantity - self.quantity_received if self.state == self.State.RECEIVED else 0
+
+    @transition(field=state, source="in_transit", target="received", permission=TRANSFER_RECEIVE)
+    def receive(self):
+        self.received_at = timezone.now()
+
+    @transition(field=state, source="in_transit", target="cancelled", permission=TRANSFER_CANCEL)
+    def cancel(self):
+        self.cancelled_at = timezone.now()

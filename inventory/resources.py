@@ -12,12 +12,13 @@ from import_export.widgets import ForeignKeyWidget, IntegerWidget, ManyToManyWid
 
 from oms.core.actor import Actor
 from oms.core.models import Channel
+from oms.core.resources import ServiceSavedResource
 
 from . import services
 from .models import Location, Sku, StockLevel, normalize_code
 
 
-class SkuResource(resources.ModelResource):
+class SkuResource(ServiceSavedResource):
     dropship_vendor = fields.Field(
         attribute="dropship_vendor", column_name="dropship_vendor", widget=ForeignKeyWidget(Location, "code")
     )
@@ -45,8 +46,11 @@ class SkuResource(resources.ModelResource):
         if row.get("code") is not None:
             row["code"] = normalize_code(row["code"])
 
+    def save_with_service(self, instance, *, m2m, actor):
+        services.sku_save(sku=instance, actor=actor)
 
-class LocationResource(resources.ModelResource):
+
+class LocationResource(ServiceSavedResource):
     channels = fields.Field(
         attribute="channels",
         column_name="channels",
@@ -79,6 +83,9 @@ class LocationResource(resources.ModelResource):
         skip_unchanged = True
         report_skipped = False
         use_transactions = True
+
+    def save_with_service(self, instance, *, m2m, actor):
+        services.location_save(location=instance, actor=actor, channels=m2m.get("channels"))
 
 
 def _whole_number(value, name: str, errors: dict) -> int | None:

@@ -7,12 +7,13 @@ is summed, so that one oversold-looking location never hides stock at another.
 
 from datetime import datetime
 
-from django.db.models import F, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models import F, IntegerField, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 
 from oms.core.models import Channel
+from oms.core.roles import CUSTOMER_SERVICE, OMS_ADMIN, user_roles
 
-from .models import Location, Sku, StockLevel, StockMovement, normalize_code
+from .models import Location, Sku, StockLevel, StockMovement, Transfer, normalize_code
 
 
 def level_available(prefix: str = ""):
@@ -143,3 +144,15 @@ def sku_exact_match(q: str) -> Sku | None:
         return None
     matches = list(Sku.objects.filter(Q(code=normalize_code(q)) | Q(barcode=q))[:2])
     return matches[0] if len(matches) == 1 else None
+
+
+def transfers_visible_to(user) -> QuerySet[Transfer]:
+    """Transfers with their SKU, locations and ledger rows. Warehouse staff see the transfers
+    out of and into the locations they work at; the other staff roles see every transfer."""
+    queryset = Transfer.objects.select_related("sku", "from_location", "to_location").prefetch_related(
+        Prefetch("movements", queryset=StockMovement.objects.select_related("sku", "location").order_by("id"))
+    )
+    if not user_roles(user) & {OMS_ADMIN, CUSTOMER_SERVICE}:
+        mine = Location.objects.filter(staff=user).values("pk")
+        queryset = queryset.filter(Q(from_location__in=mine) | Q(to_location__in=mine))
+    return queryset.order_by("-id")

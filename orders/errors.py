@@ -22,6 +22,10 @@ class OrderErrorCode(StrEnum):
     REFUND_TOO_HIGH = "refund_too_high"
     NOTHING_TO_CHANGE = "nothing_to_change"
     INVALID_PICKUP_LOCATION = "invalid_pickup_location"
+    REASON_REQUIRED = "reason_required"
+    PAYMENT_NOT_AUTHORIZED = "payment_not_authorized"
+    PROBLEM_NOT_FIXED = "problem_not_fixed"
+    PICKUP_ORDER = "pickup_order"
 
 
 class OrderError(DomainError):

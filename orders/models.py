@@ -8,6 +8,8 @@ from oms.core.actor import ACTOR_KINDS
 from oms.core.models import Channel, TimeStampedModel
 from oms.core.money import ExactMoneyField
 
+from .permissions import ORDER_CANCEL, ORDER_PAYMENT, ORDER_REFUND
+
 #: Statuses an order can be held from and return to.
 PROGRESS_STATUSES = ("new", "allocated", "backordered", "partially_shipped")
 OPEN_STATUSES = (*PROGRESS_STATUSES, "on_hold")
@@ -108,7 +110,10 @@ class Order(FSMModelMixin, TimeStampedModel):
     order_discount = ExactMoneyField(help_text="Discount on the order as a whole, in no line's discount.")
     order_tax = ExactMoneyField(help_text="Order-level tax lines: tax in no line's or charge's tax.")
     total = ExactMoneyField()
-    refunded_total = ExactMoneyField(help_text="Sum of the refunds recorded so far.")
+    refunded_total = ExactMoneyField(help_text="Sum of the refunds the payment provider confirmed.")
+    refund_pending_total = ExactMoneyField(
+        help_text="Refunds asked of the payment provider and not confirmed yet (not in refunded_total)."
+    )
     #: The totals as the channel stated them, exactly (decimal strings), beside ours.
     channel_totals = models.JSONField(default=dict, blank=True)
     discount_codes = models.JSONField(default=list, blank=True, help_text='[{"code", "type", "amount"}]')
@@ -222,28 +227,43 @@ class Order(FSMModelMixin, TimeStampedModel):
         field=status,
         source=["new", "on_hold", "allocated", "backordered", "partially_shipped"],
         target="cancelled",
+        permission=ORDER_CANCEL,
     )
     def cancel(self):
         self.held_from = ""
 
     # Payment status: pending -> authorized -> paid -> partially_refunded -> refunded; voided.
-    @transition(field=payment_status, source="pending", target="authorized")
+    @transition(field=payment_status, source="pending", target="authorized", permission=ORDER_PAYMENT)
     def authorize_payment(self):
         pass
 
-    @transition(field=payment_status, source=["pending", "authorized"], target="paid")
+    @transition(
+        field=payment_status, source=["pending", "authorized"], target="paid", permission=ORDER_PAYMENT
+    )
     def capture_payment(self):
         pass
 
-    @transition(field=payment_status, source=["pending", "authorized"], target="voided")
+    @transition(
+        field=payment_status, source=["pending", "authorized"], target="voided", permission=ORDER_PAYMENT
+    )
     def void_payment(self):
         pass
 
-    @transition(field=payment_status, source=["paid", "partially_refunded"], target="partially_refunded")
+    @transition(
+        field=payment_status,
+        source=["paid", "partially_refunded"],
+        target="partially_refunded",
+        permission=ORDER_REFUND,
+    )
     def refund_partially(self):
         pass
 
-    @transition(field=payment_status, source=["paid", "partially_refunded"], target="refunded")
+    @transition(
+        field=payment_status,
+        source=["paid", "partially_refunded"],
+        target="refunded",
+        permission=ORDER_REFUND,
+    )
     def refund_fully(self):
         pass
 

@@ -1,9 +1,10 @@
 """Read-only admin: returns change through the services (API, staff pages)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from oms.core.actor import Actor
 from oms.core.admin_base import ReadOnlyAdmin, ReadOnlyInline
+from oms.core.errors import DomainError
 
 from . import services
 from .models import Refund, RefundLine, ReturnAuthorization, ReturnLine, ReturnReceipt
@@ -71,9 +72,12 @@ class RefundAdmin(ReadOnlyAdmin):
     def send_again(self, request, queryset):
         actor = Actor.for_user(request.user)
         sent = 0
-        for refund in queryset.filter(status=Refund.Status.FAILED):
-            services.refund_resend(refund=refund, actor=actor)
-            sent += 1
+        for refund in queryset.filter(status__in=[Refund.Status.FAILED, Refund.Status.SENDING]):
+            try:
+                services.refund_resend(refund=refund, actor=actor)
+                sent += 1
+            except DomainError as error:  # the service's rules hold here too (role, a live sender)
+                self.message_user(request, f"Refund {refund.pk}: {error.message}", messages.WARNING)
         self.message_user(request, f"{sent} failed refund(s) sent again.")
 
 

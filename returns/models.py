@@ -16,6 +16,8 @@ from oms.core.models import TimeStampedModel
 from oms.core.money import MoneyField
 from orders.models import Order, OrderLine
 
+from .permissions import RETURN_AUTHORIZE, RETURN_CANCEL, RETURN_RECEIVE, RETURN_REJECT
+
 #: RMA statuses whose unreceived units are still expected back (they block re-returning).
 OPEN_STATUSES = ("requested", "authorized")
 
@@ -78,19 +80,21 @@ class ReturnAuthorization(FSMModelMixin, TimeStampedModel):
     def __str__(self) -> str:
         return self.number
 
-    @transition(field=status, source="requested", target="authorized")
+    @transition(field=status, source="requested", target="authorized", permission=RETURN_AUTHORIZE)
     def authorize(self):
         pass
 
-    @transition(field=status, source="requested", target="rejected")
+    @transition(field=status, source="requested", target="rejected", permission=RETURN_REJECT)
     def reject(self):
         pass
 
-    @transition(field=status, source=["requested", "authorized"], target="cancelled")
+    @transition(
+        field=status, source=["requested", "authorized"], target="cancelled", permission=RETURN_CANCEL
+    )
     def cancel(self):
         pass
 
-    @transition(field=status, source="authorized", target="received")
+    @transition(field=status, source="authorized", target="received", permission=RETURN_RECEIVE)
     def mark_received(self):
         pass
 
@@ -199,11 +203,14 @@ class ReturnReceipt(models.Model):
 
 
 class Refund(FSMModelMixin, models.Model):
-    """Money going back for an RMA: lines + shipping - restocking fee = total. Recorded on
-    the order when requested; the channel's adapter is asked for it by a Celery task."""
+    """Money going back for an RMA: lines + shipping - restocking fee = total. Pending on the
+    order when requested; the channel's adapter is asked for it by a Celery task, one sender at
+    a time (`sending`, claimed under the row lock), and the order counts it as refunded once
+    the adapter confirmed it."""
 
     class Status(models.TextChoices):
         REQUESTED = "requested", "Requested"
+        SENDING = "sending", "Sending"
         SUCCEEDED = "succeeded", "Succeeded"
         FAILED = "failed", "Failed"
 
@@ -218,6 +225,9 @@ class Refund(FSMModelMixin, models.Model):
     external_reference = models.CharField(max_length=120, blank=True)
     failure_reason = models.TextField(blank=True)
     attempts = models.PositiveIntegerField(default=0)
+    claimed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the current (or last) sender claimed it."
+    )
     actor_kind = models.CharField(max_length=10, choices=ACTOR_KINDS)
     actor_id = models.BigIntegerField(null=True, blank=True)
     actor_label = models.CharField(max_length=150, blank=True)
@@ -235,13 +245,24 @@ class Refund(FSMModelMixin, models.Model):
     def __str__(self) -> str:
         return f"Refund {self.pk} {self.total} {self.currency}"
 
-    @transition(field=status, source=["requested", "failed"], target="succeeded")
-    def succeed(self):
-        pass
+    @transition(field=status, source=["requested", "failed", "sending"], target="sending")
+    def claim(self):
+        """One sender at a time; `sending` again only when the last claim went stale."""
+        self.claimed_at = timezone.now()
+        self.attempts += 1
 
-    @transition(field=status, source=["requested", "failed"], target="failed")
+    @transition(field=status, source=["sending", "requested"], target="succeeded")
+    def succeed(self):
+        """Confirmed by the adapter (from `requested`: nothing to pay back)."""
+        self.completed_at = timezone.now()
+
+    @transition(field=status, source="sending", target="failed")
     def fail(self):
         pass
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status != self.Status.SUCCEEDED
 
 
 class RefundLine(models.Model):

@@ -55,6 +55,38 @@ def _roles_survive_flushes(request):
             restore_roles()
 
 
+@pytest.fixture
+def failing_adapter():
+    """A channel adapter (kind "test-fail") whose refunds always fail; yields its calls."""
+    from oms.core.adapters import AdapterError, register_adapter, unregister_adapter
+
+    calls = []
+
+    @register_adapter("test-fail")
+    class FailingAdapter:
+        def __init__(self, channel):
+            self.channel = channel
+
+        def request_refund(self, refund_payload):
+            calls.append(refund_payload)
+            raise AdapterError("card processor timed out")
+
+    yield calls
+    unregister_adapter("test-fail")
+
+
+@pytest.fixture
+def worker_like_retries():
+    """Eager tasks retry in process; let a retry's failure be recorded as a worker would."""
+    from returns.tasks import request_refund
+
+    conf = request_refund.app.conf
+    before = conf.task_eager_propagates
+    conf.task_eager_propagates = False
+    yield
+    conf.task_eager_propagates = before
+
+
 def make_user(username: str, role: str | None, **extra) -> User:
     user = User.objects.create_user(username=username, password="pass-1234-word", **extra)
     if role:

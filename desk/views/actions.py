@@ -67,9 +67,9 @@ def hold_release(request, number: str, hold_id: int):
     get_object_or_404(Hold, pk=hold_id, order=order)
 
     def run(data, actor):
-        # `override` (release a payment hold without payment) is passed on once the
-        # payment-hold guard of orders.services accepts it; until then the service decides alone.
-        return services.order_release_hold(order=order, hold_id=hold_id, actor=actor, reason=data["reason"])
+        return services.order_release_hold(
+            order=order, hold_id=hold_id, actor=actor, reason=data["reason"], override=data["override"]
+        )
 
     form = f.ReleaseForm(request.POST, auto_id=f.auto_id(f"release-{hold_id}"))
     return _act(request, order, f"release-{hold_id}", form, run, "Hold released.", "holds")
@@ -83,13 +83,19 @@ def hold_release(request, number: str, hold_id: int):
 def edit_address(request, number: str):
     order = _order(number)
     stores = Location.objects.filter(active=True, can_pickup=True).order_by("code")
-    form = f.AddressForm(request.POST, pickup_locations=stores, auto_id=f.auto_id("address"))
+    form = f.AddressForm(
+        request.POST,
+        pickup_locations=stores,
+        pickup_order=order.delivery_method == order.DeliveryMethod.PICKUP,
+        auto_id=f.auto_id("address"),
+    )
 
     def run(data, actor):
         return services.order_edit_address(
             order=order,
             address=form.address(),
             pickup_location=form.pickup_location(),
+            delivery_method=form.delivery_method(),
             reason=data["reason"],
             actor=actor,
         )

@@ -13,6 +13,7 @@ from .changes import (
 from .picking import PickResult, fulfillment_scan_pick, fulfillment_short_pick
 from .pickups import fulfillment_prepare_pickup, fulfillment_return_uncollected_pickups, fulfillment_ship_all
 from .requests import fulfillment_request_sourcing, fulfillment_source_requested
+from .rules import location_lists_problem, routing_rule_delete, routing_rule_save
 from .sourcing import fulfillment_source_order
 from .steps import (
     fulfillment_collect,
@@ -50,7 +51,10 @@ __all__ = [
     "fulfillment_source_order",
     "fulfillment_source_requested",
     "fulfillment_start_picking",
+    "location_lists_problem",
     "pick_batch_close_if_done",
     "pick_batch_create",
     "pick_batch_scan",
+    "routing_rule_delete",
+    "routing_rule_save",
 ]

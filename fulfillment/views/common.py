@@ -46,7 +46,7 @@ def order_url(user, order) -> str:
     from django.urls import reverse
 
     if has_role(user, CUSTOMER_SERVICE, OMS_ADMIN):
-        return reverse("orders:detail", args=[order.number])
+        return reverse("desk:order", args=[order.number])
     return reverse("fulfillment:order", args=[order.number])
 
 

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from oms.core.models import Channel
 
-from ..models import Location, Sku, StockLevel, StockMovement, normalize_code
+from ..models import Location, Sku, StockLevel, StockMovement, Transfer, normalize_code
 
 
 class SkuSerializer(serializers.ModelSerializer):
@@ -237,6 +237,8 @@ class AdjustmentSerializer(serializers.Serializer):
 
 
 class TransferSerializer(serializers.Serializer):
+    """Dispatch: the units leave `from_location` now and arrive when `to_location` receives them."""
+
     sku = SkuCodeField()
     from_location = LocationCodeField()
     to_location = LocationCodeField()
@@ -248,3 +250,56 @@ class StockWriteResultSerializer(serializers.Serializer):
     """The answer to a receipt, adjustment, transfer or count: the movements written."""
 
     movements = StockMovementSerializer(many=True)
+
+
+class TransferReceiveSerializer(serializers.Serializer):
+    quantity = serializers.IntegerField(
+        min_value=0,
+        max_value=10_000_000,
+        required=False,
+        help_text="Units that arrived; all that were sent when left out.",
+    )
+    note = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Required when fewer units arrived than were sent: what happened to them.",
+    )
+
+
+class TransferCancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class TransferOutSerializer(serializers.ModelSerializer):
+    """A transfer with its ledger rows (out at dispatch, in at receipt or cancel)."""
+
+    sku = serializers.CharField(source="sku.code", read_only=True)
+    from_location = serializers.CharField(source="from_location.code", read_only=True)
+    to_location = serializers.CharField(source="to_location.code", read_only=True)
+    quantity_missing = serializers.IntegerField(read_only=True)
+    movements = StockMovementSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Transfer
+        fields = [
+            "number",
+            "state",
+            "sku",
+            "from_location",
+            "to_location",
+            "quantity",
+            "quantity_received",
+            "quantity_missing",
+            "reference",
+            "dispatched_by_label",
+            "created_at",
+            "received_by_label",
+            "received_at",
+            "receipt_note",
+            "cancelled_at",
+            "cancel_reason",
+            "movements",
+        ]
+        read_only_fields = fields

@@ -16,9 +16,10 @@ from rest_framework.views import APIView
 from oms.core.actor import Actor
 from oms.core.api.pagination import StandardCursorPagination
 from oms.core.api.schema import IDEMPOTENCY_KEY, problems
+from oms.core.errors import CoreErrorCode, ForbiddenError
 from oms.core.idempotency import idempotent
 from oms.core.models import Channel
-from oms.core.roles import OMS_ADMIN, STAFF_ROLES, WAREHOUSE, has_role
+from oms.core.roles import CHANNEL, OMS_ADMIN, STAFF_ROLES, WAREHOUSE, has_role
 
 from .. import selectors, services
 from ..models import Location, Sku, StockMovement, normalize_code
@@ -199,17 +200,23 @@ class StockMovementViewSet(viewsets.ReadOnlyModelViewSet):
 # --- availability ---------------------------------------------------------------------
 
 
+def _own_channel(request) -> Channel | None:
+    """The channel calling with its own token, if it is one."""
+    return getattr(getattr(request, "user", None), "channel", None)
+
+
 class AvailabilityView(GenericAPIView):
     """Available units per SKU over all active locations, per location (`?location=`),
-    or what one channel may sell (`?channel=`: its locations minus its buffer)."""
+    or what one channel may sell (`?channel=`: its locations minus its buffer). A channel's
+    token reads its own feed only."""
 
-    read_roles = STAFF_ROLES
+    read_roles = STAFF_ROLES | {CHANNEL}
     pagination_class = CodeCursorPagination
     filter_backends: list = []
 
     def get_serializer_class(self):
         params = self.request.query_params if getattr(self, "request", None) else {}
-        if params.get("channel"):
+        if params.get("channel") or _own_channel(getattr(self, "request", None)):
             return s.ChannelAvailabilitySerializer
         if params.get("location"):
             return s.StockLevelSerializer
@@ -219,6 +226,15 @@ class AvailabilityView(GenericAPIView):
         params = self.request.query_params
         codes = [normalize_code(code) for code in params.get("sku", "").split(",") if code.strip()]
         skus = Sku.objects.filter(code__in=codes) if codes else None
+        own = _own_channel(self.request)
+        if own is not None:
+            if params.get("location") or params.get("channel", own.code) != own.code:
+                raise ForbiddenError(
+                    CoreErrorCode.NOT_ALLOWED,
+                    f"Channel {own.code} reads its own availability feed only.",
+                    details={"channel": own.code},
+                )
+            return selectors.availability_for_channel(own, skus=skus)
         if params.get("channel"):
             channel = Channel.objects.filter(code=params["channel"]).first()
             if channel is None:
@@ -234,7 +250,11 @@ class AvailabilityView(GenericAPIView):
     @extend_schema(
         summary="Available to sell",
         parameters=[
-            OpenApiParameter("channel", OpenApiTypes.STR, description="Channel code: that channel's feed."),
+            OpenApiParameter(
+                "channel",
+                OpenApiTypes.STR,
+                description="Channel code: that channel's feed (a channel's own token: always its own).",
+            ),
             OpenApiParameter("location", OpenApiTypes.STR, description="Location code: per-location rows."),
             OpenApiParameter("sku", OpenApiTypes.STR, description="Comma-separated SKU codes."),
         ],
@@ -322,27 +342,6 @@ class AdjustmentView(StockWriteView):
             reference=data["reference"],
         )
         return [movement]
-
-
-class TransferView(StockWriteView):
-    """Move units that are not reserved from one location to another."""
-
-    serializer_class = s.TransferSerializer
-
-    @_write_schema("Transfer stock", s.TransferSerializer, 409, 422)
-    def post(self, request):
-        return super().post(request)
-
-    def perform(self, data, actor):
-        assert_works_at(self.request.user, data["from_location"])
-        return services.stock_transfer(
-            sku=data["sku"],
-            from_location=data["from_location"],
-            to_location=data["to_location"],
-            quantity=data["quantity"],
-            actor=actor,
-            reference=data["reference"],
-        )
 
 
 class CountView(StockWriteView):

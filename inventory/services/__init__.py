@@ -6,7 +6,8 @@ transaction (sourcing, shipping, cancelling, receiving a return) calls `stock_lo
 for every level the step touches, and passes the result on as `locked=`.
 """
 
-from .catalog import location_create, location_update, sku_create, sku_update
+from .access import require_works_at, works_at
+from .catalog import location_create, location_save, location_update, sku_create, sku_save, sku_update
 from .ledger import ReservationRequest, StockLine
 from .locks import LockedStock
 from .reservations import Take, stock_consume, stock_lock, stock_release, stock_reserve
@@ -20,8 +21,8 @@ from .stock import (
     stock_set_bin,
     stock_set_bins,
     stock_set_safety,
-    stock_transfer,
 )
+from .transfers import transfer_cancel, transfer_dispatch, transfer_receive
 
 __all__ = [
     "LockedStock",
@@ -29,9 +30,12 @@ __all__ = [
     "StockLine",
     "Take",
     "location_create",
+    "location_save",
     "location_update",
     "normalize_bin",
+    "require_works_at",
     "sku_create",
+    "sku_save",
     "sku_update",
     "stock_adjust",
     "stock_consume",
@@ -45,5 +49,8 @@ __all__ = [
     "stock_set_bin",
     "stock_set_bins",
     "stock_set_safety",
-    "stock_transfer",
+    "transfer_cancel",
+    "transfer_dispatch",
+    "transfer_receive",
+    "works_at",
 ]

@@ -4,6 +4,7 @@
    primary-key order. A caller that will also lock order or fulfillment rows takes these
    first (`stock_lock`) and passes the `LockedStock` on to the inventory calls it makes.
 2. Reservations next, only ever under their stock level's lock.
+3. A transfer after the stock level it moves units into or out of.
 
 Locks are `FOR NO KEY UPDATE OF <table>`: they exclude other writers of the same rows but not
 inserts that merely reference them (a movement or reservation naming a locked level, an
@@ -19,7 +20,7 @@ from django.db.models import Q
 
 from oms.core.transactions import RetryTransaction, for_update
 
-from ..models import Reservation, StockLevel
+from ..models import Reservation, StockLevel, Transfer
 
 Pair = tuple[int, int]  # (sku_id, location_id)
 
@@ -102,3 +103,11 @@ def lock_open_reservations(holders: Iterable[models.Model], locked: LockedStock 
     for reservation in reservations:
         reservation.stock_level = levels[reservation.stock_level_id]
     return locked, reservations
+
+
+def lock_transfer(transfer: Transfer) -> Transfer:
+    """The transfer locked and fresh (its SKU and locations joined for reading, not locked);
+    the caller locked the stock level it moves units at first."""
+    return for_update(Transfer.objects.select_related("sku", "from_location", "to_location")).get(
+        pk=transfer.pk
+    )

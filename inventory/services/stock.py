@@ -1,12 +1,12 @@
-"""Stock that arrives, moves or is counted: receipts, return restocks, adjustments,
-transfers, cycle counts, imports and safety stock."""
+"""Stock that arrives or is counted: receipts, return restocks, adjustments, cycle counts,
+imports and safety stock (transfers between locations: transfers.py)."""
 
 from collections import defaultdict
 
 from oms.core.actor import Actor
 from oms.core.transactions import transactional
 
-from ..errors import InsufficientStock, InventoryError, InventoryErrorCode
+from ..errors import InventoryError, InventoryErrorCode
 from ..models import Location, Sku, StockLevel, StockMovement
 from ..signals import stock_received
 from .ledger import (
@@ -96,48 +96,6 @@ def stock_adjust(
         level, Kind.ADJUSTMENT, actor, on_hand_delta=delta, reason=reason.strip(), reference=reference
     )
     return _save([movement])[0]
-
-
-@transactional
-def stock_transfer(
-    *,
-    sku: Sku,
-    from_location: Location,
-    to_location: Location,
-    quantity: int,
-    actor: Actor,
-    reference: str = "",
-) -> tuple[StockMovement, StockMovement]:
-    """Move available units between locations: two movements, one transaction."""
-    _require_positive(quantity)
-    if from_location.pk == to_location.pk:
-        raise InventoryError(
-            InventoryErrorCode.SAME_LOCATION,
-            "A transfer needs two different locations.",
-            details={"field": "to_location"},
-        )
-    source_key, target_key = (sku.pk, from_location.pk), (sku.pk, to_location.pk)
-    levels = lock_levels(pairs=[source_key, target_key], create_missing=True)
-    source, target = levels[source_key], levels[target_key]
-    source.sku, source.location = sku, from_location
-    if source.on_hand - source.reserved < quantity:
-        raise InsufficientStock(
-            [
-                {
-                    "sku": sku.code,
-                    "location": from_location.code,
-                    "requested": quantity,
-                    "available": source.on_hand - source.reserved,
-                }
-            ]
-        )
-    reference = reference or f"transfer {from_location.code}->{to_location.code}"
-    movements = [
-        _movement(source, Kind.TRANSFER_OUT, actor, on_hand_delta=-quantity, reference=reference),
-        _movement(target, Kind.TRANSFER_IN, actor, on_hand_delta=quantity, reference=reference),
-    ]
-    out_movement, in_movement = _save(movements)
-    return out_movement, in_movement
 
 
 @transactional

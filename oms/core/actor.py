@@ -1,6 +1,6 @@
 """Who did it: a user, a sales channel or the system. Kept on every timeline event."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 USER = "user"
 CHANNEL = "channel"
@@ -13,6 +13,9 @@ class Actor:
     kind: str
     id: int | None = None
     label: str = ""
+    #: The OMS roles (oms.core.roles) of a user or channel, read when the actor was made from
+    #: them: services check what the actor may do (oms.core.authz) without another query.
+    roles: frozenset[str] = field(default=frozenset(), compare=False)
 
     @classmethod
     def system(cls, label: str = "system") -> "Actor":
@@ -20,13 +23,16 @@ class Actor:
 
     @classmethod
     def for_user(cls, user) -> "Actor":
+        from .roles import user_roles  # roles imports django.contrib.auth: not at model load time
+
         channel = getattr(user, "channel", None)
         if channel is not None:
-            return cls.for_channel(channel)
-        return cls(USER, user.pk, user.get_username())
+            return cls(CHANNEL, channel.pk, channel.code, user_roles(user))
+        return cls(USER, user.pk, user.get_username(), user_roles(user))
 
     @classmethod
     def for_channel(cls, channel) -> "Actor":
+        """A channel acting by itself (a document from its inbox); its role follows its kind."""
         return cls(CHANNEL, channel.pk, channel.code)
 
     @classmethod

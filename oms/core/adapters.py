@@ -64,6 +64,21 @@ def adapter_kinds() -> list[str]:
     return sorted(_REGISTRY)
 
 
+def adapter_kind_choices() -> list[tuple[str, str]]:
+    return [(kind, kind) for kind in adapter_kinds()]
+
+
+def validate_adapter_kind(value: str) -> None:
+    """Model field validator: `Channel.adapter_kind` names a registered adapter."""
+    if value not in _REGISTRY:
+        from django.core.exceptions import ValidationError  # this module stays importable without Django
+
+        raise ValidationError(
+            f"{value!r} is not a registered channel adapter; registered: {', '.join(adapter_kinds())}.",
+            code="unknown_adapter",
+        )
+
+
 def get_adapter(channel) -> ChannelAdapter:
     """The adapter for a channel, built for it; AdapterError when none is registered."""
     kind = getattr(channel, "adapter_kind", "") or MANUAL

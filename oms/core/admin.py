@@ -1,13 +1,20 @@
 """Admin for the kernel: sales channels (with their API tokens) and the outbox (read-only)."""
 
+from django import forms
 from django.contrib import admin, messages
 
-from .admin_base import ReadOnlyAdmin
+from . import services
+from .actor import Actor
+from .adapters import adapter_kind_choices
+from .admin_base import ReadOnlyAdmin, ServiceSavedAdmin
+from .errors import DomainError
 from .models import Channel, OutboxEvent
 
 
 @admin.register(Channel)
-class ChannelAdmin(admin.ModelAdmin):
+class ChannelAdmin(ServiceSavedAdmin):
+    """Channels are saved through oms.core.services (validated: a registered adapter)."""
+
     list_display = (
         "code",
         "name",
@@ -28,12 +35,28 @@ class ChannelAdmin(admin.ModelAdmin):
     def has_token(self, channel: Channel) -> bool:
         return bool(channel.api_token_digest)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "adapter_kind":  # a choice of the adapters registered now
+            return forms.ChoiceField(
+                choices=adapter_kind_choices,
+                initial=db_field.default,
+                label="Adapter kind",
+                help_text=db_field.help_text,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def save_through_service(self, request, obj, form):
+        services.channel_save(channel=obj, actor=Actor.for_user(request.user))
+
     @admin.action(description="Issue a new API token (replaces the old one)", permissions=["change"])
     def issue_token(self, request, queryset):
+        actor = Actor.for_user(request.user)
         for channel in queryset:
-            token = channel.issue_token()
-            # Channel has no service module; the token digest is saved the admin's own way.
-            self.save_model(request, channel, form=None, change=True)
+            try:
+                token = services.channel_issue_token(channel=channel, actor=actor)
+            except DomainError as error:
+                messages.error(request, f"{channel.code}: {error.message}")
+                continue
             self.log_change(request, channel, "Issued a new API token.")
             messages.warning(
                 request,

@@ -13,6 +13,7 @@ class CoreErrorCode(StrEnum):
     NOT_FOUND = "not_found"
     NOT_ALLOWED = "not_allowed"
     SERVICE_BUSY = "service_busy"
+    INVALID_FIELD = "invalid_field"
 
 
 class DomainError(Exception):

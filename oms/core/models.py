@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 
 from .actor import ACTOR_KINDS
+from .adapters import validate_adapter_kind
 
 
 class TimeStampedModel(models.Model):
@@ -51,6 +52,7 @@ class Channel(TimeStampedModel):
     adapter_kind = models.CharField(
         max_length=40,
         default="manual",
+        validators=[validate_adapter_kind],
         help_text='The adapter that carries refund requests to the channel; "manual": handed back '
         "outside the OMS (at a till, by bank transfer).",
     )

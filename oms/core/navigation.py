@@ -26,6 +26,7 @@ NAV_ITEMS = [
     NavItem("Drop-ship", "fulfillment:vendor", frozenset({DROPSHIP_VENDOR, OMS_ADMIN}), "d"),
     NavItem("Returns", "returns:list", frozenset({CUSTOMER_SERVICE, WAREHOUSE, OMS_ADMIN}), "r"),
     NavItem("Stock", "inventory:stock_lookup", frozenset({CUSTOMER_SERVICE, WAREHOUSE, OMS_ADMIN}), "s"),
+    NavItem("Transfers", "inventory:transfers", frozenset({WAREHOUSE, OMS_ADMIN}), "t"),
     NavItem("API", "api-docs", frozenset({OMS_ADMIN}), ""),
     NavItem("Admin", "admin:index", frozenset({OMS_ADMIN}), ""),
 ]

@@ -49,6 +49,7 @@ def order_totals(order: Order) -> dict:
         "fees": order.fees_total,
         "total": order.total,
         "refunded": order.refunded_total,
+        "refund_pending": order.refund_pending_total,
     }
     return {
         **{name: _money(value, currency) for name, value in figures.items()},

@@ -151,7 +151,8 @@ class OrderTotalsSerializer(serializers.Serializer):
     shipping = serializers.CharField()
     fees = serializers.CharField()
     total = serializers.CharField()
-    refunded = serializers.CharField()
+    refunded = serializers.CharField(help_text="Refunds the payment provider confirmed.")
+    refund_pending = serializers.CharField(help_text="Refunds asked of the provider, not confirmed yet.")
     exact = serializers.DictField(child=serializers.CharField())
 
 
@@ -301,6 +302,17 @@ class OptionalReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
+class ReleaseRequestSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text="Why the order may go on: required.")
+    override = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Release a payment hold before the payment is authorized or paid, or an exception "
+        "hold over totals that do not add up; recorded with the reason. Unknown SKUs, incomplete "
+        "addresses and pickup locations must be fixed instead.",
+    )
+
+
 class CancelLineSerializer(serializers.Serializer):
     line_id = serializers.IntegerField()
     quantity = serializers.IntegerField(min_value=1)
@@ -320,11 +332,19 @@ class CancelLinesRequestSerializer(serializers.Serializer):
 class EditAddressRequestSerializer(serializers.Serializer):
     shipping_address = AddressSerializer(required=False)
     pickup_location = serializers.CharField(required=False, max_length=40, help_text="Switch to pickup here.")
+    delivery_method = serializers.ChoiceField(
+        choices=Order.DeliveryMethod.choices,
+        required=False,
+        help_text='"ship" re-routes a pickup order to be shipped (to shipping_address, or the address it '
+        "has); without it the address of a pickup order is not changed.",
+    )
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
     def validate(self, attrs):
-        if "shipping_address" not in attrs and not attrs.get("pickup_location"):
-            raise serializers.ValidationError("Send shipping_address or pickup_location.", code="required")
+        if not ({"shipping_address", "delivery_method"} & set(attrs) or attrs.get("pickup_location")):
+            raise serializers.ValidationError(
+                "Send shipping_address, pickup_location or delivery_method.", code="required"
+            )
         return attrs
 
 

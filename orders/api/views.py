@@ -84,8 +84,8 @@ class OrderViewSet(viewsets.GenericViewSet):
     pagination_class = OrderCursorPagination
     serializer_class = s.OrderDetailSerializer
     action_roles = {
-        "list": AGENTS,
-        "retrieve": AGENTS,
+        "list": AGENTS | {CHANNEL},
+        "retrieve": AGENTS | {CHANNEL},
         "create": AGENTS | {CHANNEL},
         "hold": AGENTS,
         "release": AGENTS,
@@ -135,6 +135,9 @@ class OrderViewSet(viewsets.GenericViewSet):
         params.is_valid(raise_exception=True)
         filters = dict(params.validated_data)
         orders = order_search(filters.pop("q", ""), filters)
+        channel = getattr(request.user, "channel", None)
+        if channel is not None:  # a channel reads its own orders only
+            orders = orders.filter(channel=channel)
         page = self.paginate_queryset(orders)
         return self.get_paginated_response(s.OrderListSerializer(page, many=True).data)
 
@@ -186,15 +189,19 @@ class OrderViewSet(viewsets.GenericViewSet):
 
         return self._act(request, s.HoldRequestSerializer, run)
 
-    @_action_schema(s.OptionalReasonSerializer, "Release a hold")
+    @_action_schema(s.ReleaseRequestSerializer, "Release a hold (a reason is required)")
     @action(detail=True, methods=["post"], url_path=r"holds/(?P<hold_id>\d+)/release")
     def release(self, request, number=None, hold_id=None):
         def run(order, data, actor):
             return services.order_release_hold(
-                order=order, hold_id=int(hold_id), actor=actor, reason=data["reason"]
+                order=order,
+                hold_id=int(hold_id),
+                actor=actor,
+                reason=data["reason"],
+                override=data["override"],
             )
 
-        return self._act(request, s.OptionalReasonSerializer, run)
+        return self._act(request, s.ReleaseRequestSerializer, run)
 
     @_action_schema(s.ReasonSerializer, "Cancel everything still open")
     @action(detail=True, methods=["post"])
@@ -223,6 +230,7 @@ class OrderViewSet(viewsets.GenericViewSet):
                 order=order,
                 address=data.get("shipping_address"),
                 pickup_location=data.get("pickup_location"),
+                delivery_method=data.get("delivery_method"),
                 reason=data["reason"],
                 actor=actor,
             )

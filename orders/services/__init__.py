@@ -7,7 +7,7 @@ from .holds import order_hold, order_release_hold
 from .intake import order_intake
 from .locks import lock_order, lock_order_if_free, lock_order_with_stock, lock_orders, order_sku_ids
 from .notes import order_add_note
-from .payment import order_record_refund, order_update_payment
+from .payment import order_record_refund, order_request_refund, order_update_payment
 from .privacy import order_anonymize, order_anonymize_expired
 from .progress import (
     Allocation,
@@ -49,6 +49,7 @@ __all__ = [
     "order_record_return",
     "order_record_shipment",
     "order_release_hold",
+    "order_request_refund",
     "order_sku_ids",
     "order_update_payment",
     "timeline_event",

@@ -19,6 +19,7 @@ from oms.core.transactions import transactional
 
 from ..errors import OrderConflict, OrderError, OrderErrorCode
 from ..models import Order, OrderLine
+from ..permissions import ORDER_CANCEL
 from ..signals import order_lines_cancelled
 from .holds import open_holds, release_holds
 from .locks import lock_order, lock_order_with_stock
@@ -150,6 +151,7 @@ def order_cancel_lines(*, order: Order, quantities: dict[int, int], reason: str,
     """Cancel {order_line_id: units} that have not shipped."""
     reason = _reason(reason)
     order, lines, locked = lock_order_with_stock(order)
+    ORDER_CANCEL.require(actor, order)
     _check_open(order)
     if not quantities:
         raise OrderError(OrderErrorCode.NOTHING_TO_CANCEL, "Name the lines and units to cancel.")
@@ -162,6 +164,7 @@ def order_cancel(*, order: Order, reason: str, actor: Actor) -> Order:
     """Cancel everything still open on the order."""
     reason = _reason(reason)
     order, lines, locked = lock_order_with_stock(order)
+    ORDER_CANCEL.require(actor, order)
     return _cancel_everything(order, lines, locked, reason, actor)
 
 

@@ -11,6 +11,7 @@ from oms.core.transactions import transactional
 
 from ..errors import OrderConflict, OrderError, OrderErrorCode
 from ..models import SHIPPING_ADDRESS_COLUMNS, Order, OrderCharge, OrderLine, TaxLine
+from ..permissions import ORDER_EDIT
 from ..signals import order_edited
 from .amounts import (
     TOTAL_FIELDS,
@@ -34,6 +35,45 @@ def _jsonable(value):
     return None if value is None else str(value) if not isinstance(value, str) else value
 
 
+def _pickup_at(code: str) -> Location:
+    location = Location.objects.filter(code=code.strip(), active=True, can_pickup=True).first()
+    if location is None:
+        raise OrderError(OrderErrorCode.INVALID_PICKUP_LOCATION, f"{code!r} is not a pickup location.")
+    return location
+
+
+def _check_delivery_request(order: Order, address, pickup_location, delivery_method) -> None:
+    """A pickup order is collected at its store: its address is not where it goes. It becomes a
+    ship-to order only when the caller says so (delivery_method "ship": an explicit re-route)."""
+    if delivery_method not in (None, "", *Order.DeliveryMethod.values):
+        raise OrderError(
+            OrderErrorCode.NOTHING_TO_CHANGE,
+            f"delivery_method must be one of {', '.join(Order.DeliveryMethod.values)}.",
+            details={"field": "delivery_method"},
+        )
+    if delivery_method == Order.DeliveryMethod.SHIP and pickup_location:
+        raise OrderError(
+            OrderErrorCode.NOTHING_TO_CHANGE,
+            'Name a pickup location or delivery_method "ship", not both.',
+            details={"field": "delivery_method"},
+        )
+    if delivery_method == Order.DeliveryMethod.PICKUP and not pickup_location:
+        raise OrderError(
+            OrderErrorCode.INVALID_PICKUP_LOCATION,
+            "Name the pickup location.",
+            details={"field": "pickup_location"},
+        )
+    reroute_to_ship = delivery_method == Order.DeliveryMethod.SHIP
+    if order.delivery_method == Order.DeliveryMethod.PICKUP and address is not None and not reroute_to_ship:
+        store = order.pickup_location.code if order.pickup_location_id else "its store"
+        raise OrderConflict(
+            OrderErrorCode.PICKUP_ORDER,
+            f"Order {order.number} is collected at {store}; an address does not change that. To ship it "
+            'to this address instead, re-route it explicitly (delivery_method "ship").',
+            details={"delivery_method": order.delivery_method, "pickup_location": store},
+        )
+
+
 @transactional
 def order_edit_address(
     *,
@@ -42,22 +82,22 @@ def order_edit_address(
     actor: Actor,
     reason: str = "",
     pickup_location: str | None = None,
+    delivery_method: str | None = None,
 ) -> Order:
-    """Replace the ship-to address, or switch to pickup at a named location. Only before anything
-    shipped. The timeline keeps the fields that changed, before and after."""
+    """Replace the ship-to address; switch to pickup at a named location; or re-route a pickup
+    order to be shipped (delivery_method "ship", to `address` or the address it has). Only
+    before anything shipped. The timeline keeps the fields that changed, before and after."""
     order, lines, locked = lock_order_with_stock(order)
+    ORDER_EDIT.require(actor, order)
     if order.status not in EDITABLE or any(line.quantity_shipped for line in lines.values()):
         raise OrderConflict(
             OrderErrorCode.ALREADY_SHIPPED,
             f"Order {order.number} is {order.status}; its address cannot change once shipping started.",
         )
+    _check_delivery_request(order, address, pickup_location, delivery_method)
     changes = {}
     if pickup_location:
-        location = Location.objects.filter(code=pickup_location.strip(), active=True, can_pickup=True).first()
-        if location is None:
-            raise OrderError(
-                OrderErrorCode.INVALID_PICKUP_LOCATION, f"{pickup_location!r} is not a pickup location."
-            )
+        location = _pickup_at(pickup_location)
         if order.delivery_method != Order.DeliveryMethod.PICKUP or order.pickup_location_id != location.pk:
             changes["delivery"] = {
                 "before": order.pickup_location.code if order.pickup_location_id else order.delivery_method,
@@ -65,8 +105,8 @@ def order_edit_address(
             }
             order.delivery_method = Order.DeliveryMethod.PICKUP
             order.pickup_location = location
-    if address is not None:
-        new = normalize_address(address)
+    if address is not None or delivery_method == Order.DeliveryMethod.SHIP:
+        new = normalize_address(address) if address is not None else order.shipping_address
         problem = address_problem(new, order.customer_name)
         if problem:
             raise OrderError(OrderErrorCode.NOTHING_TO_CHANGE, problem)
@@ -75,8 +115,14 @@ def order_edit_address(
             if _jsonable(old[field]) != _jsonable(new[field]):
                 changes[field] = {"before": _jsonable(old[field]), "after": _jsonable(new[field])}
                 setattr(order, column, new[field])
-        if order.delivery_method != Order.DeliveryMethod.SHIP:
-            changes["delivery"] = {"before": "pickup", "after": "ship"}
+        if (
+            delivery_method == Order.DeliveryMethod.SHIP
+            and order.delivery_method != Order.DeliveryMethod.SHIP
+        ):
+            changes["delivery"] = {
+                "before": f"pickup:{order.pickup_location.code}" if order.pickup_location_id else "pickup",
+                "after": "ship",
+            }
             order.delivery_method = Order.DeliveryMethod.SHIP
             order.pickup_location = None
     if not changes:
@@ -172,6 +218,7 @@ def order_edit_lines(
         raise OrderError(OrderErrorCode.NOTHING_TO_CHANGE, "Nothing to change.")
     skus = _resolve_skus([item["sku"] for item in update if item.get("sku")] + [item["sku"] for item in add])
     order, lines, locked = lock_order_with_stock(order, extra_sku_ids={sku.pk for sku in skus.values()})
+    ORDER_EDIT.require(actor, order)
     if order.status not in EDITABLE:
         raise OrderConflict(OrderErrorCode.ORDER_CLOSED, f"Order {order.number} is {order.status}.")
     _check_lines(lines, update, remove)

@@ -18,6 +18,7 @@ from oms.core.transactions import transactional
 
 from ..errors import OrderConflict, OrderErrorCode
 from ..models import Order, OrderEvent
+from ..permissions import ORDER_ANONYMIZE
 from .locks import lock_order
 from .timeline import timeline_record
 
@@ -70,6 +71,7 @@ def _redact_answer(body):
 @transactional
 def order_anonymize(*, order: Order, actor: Actor, reason: str = "") -> Order:
     order = lock_order(order)
+    ORDER_ANONYMIZE.require(actor, order)
     if order.anonymized_at is not None:
         raise OrderConflict(OrderErrorCode.ALREADY_ANONYMIZED, f"Order {order.number} is already anonymized.")
     for field, value in PII_FIELDS.items():

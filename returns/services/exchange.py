@@ -14,6 +14,7 @@ from orders.models import Order
 
 from ..errors import ReturnConflict, ReturnError, ReturnErrorCode
 from ..models import Refund, ReturnAuthorization
+from ..permissions import RETURN_EXCHANGE
 from ..refunds import line_refund
 from .common import money, priced, record, refunded_units, rma_lines, whole_number
 from .locks import lock_rma
@@ -95,6 +96,7 @@ def return_exchange(*, rma: ReturnAuthorization, lines: list[dict], actor: Actor
     when the returned value covers it; `exchange_difference` = its total - the returned value
     (positive: the customer owes that much; negative: that much is due back to them)."""
     order, rma, _locked = lock_rma(rma)
+    RETURN_EXCHANGE.require(actor, rma)
     if rma.status not in (Status.AUTHORIZED, Status.RECEIVED):
         raise ReturnConflict(
             ReturnErrorCode.INVALID_TRANSITION,

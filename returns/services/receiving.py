@@ -10,13 +10,14 @@ from collections import defaultdict
 from django.utils import timezone
 
 from inventory.models import Location
-from inventory.services import StockLine, stock_restock_returns
+from inventory.services import StockLine, stock_restock_returns, works_at
 from oms.core.actor import Actor
 from oms.core.transactions import transactional
 from orders import services as order_services
 
-from ..errors import ReturnConflict, ReturnError, ReturnErrorCode
+from ..errors import ReturnConflict, ReturnError, ReturnErrorCode, ReturnForbidden
 from ..models import ReturnAuthorization, ReturnLine, ReturnReceipt
+from ..permissions import RETURN_RECEIVE
 from .common import pk_of, record, require_transition, rma_lines, set_actor, whole_number
 from .locks import lock_rma
 from .settlement import close_if_settled
@@ -91,6 +92,14 @@ def return_receive(
     scrapped, one new and restocked). Partial receipts are fine; the RMA becomes
     `received` once every line is fully received."""
     order, rma, locked = lock_rma(rma, restock_at=location)
+    RETURN_RECEIVE.require(actor, rma)
+    if not works_at(actor, location):
+        raise ReturnForbidden(
+            ReturnErrorCode.LOCATION_NOT_ALLOWED,
+            f"{actor.label or actor.kind} does not work at {location.code}; receive returns at your own "
+            "location.",
+            details={"location": location.code},
+        )
     require_transition(rma, rma.mark_received, "received (authorize it first)")
     by_id = {line.pk: line for line in rma_lines(rma)}
     validated = _validated(rma, by_id, lines)

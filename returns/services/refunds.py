@@ -1,6 +1,14 @@
 """Refunds: amounts per line from what the customer paid (returns.refunds), recorded as
-Refund rows and on the order's payment; the channel's adapter is asked by a Celery task."""
+Refund rows and as pending on the order; the channel's adapter is asked by a Celery task.
 
+Delivery is single-flight: a sender claims the refund (`sending`) under its row lock before it
+calls the adapter, and the refund id goes to the adapter as its idempotency key, so that the
+automatic retry and an agent's resend never pay one refund twice (a claim older than
+CLAIM_TIMEOUT is taken to be dead and may be claimed again; the key keeps that safe at the
+provider). The order counts a refund as refunded once the adapter confirmed it.
+"""
+
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -15,6 +23,7 @@ from orders.models import Order
 
 from ..errors import ReturnConflict, ReturnErrorCode
 from ..models import Refund, RefundLine, ReturnAuthorization, ReturnLine
+from ..permissions import REFUND_RESEND, RETURN_REFUND
 from ..refunds import RefundRequestLine, compute_refund
 from .common import money, pk_of, priced, record, refunded_units, rma_lines, set_actor, whole_number
 from .locks import lock_refund, lock_rma
@@ -23,6 +32,8 @@ from .settlement import close_if_settled
 Status = ReturnAuthorization.Status
 REFUNDABLE_STATUSES = (Status.AUTHORIZED, Status.RECEIVED)
 PAID_STATUSES = (Order.PaymentStatus.PAID, Order.PaymentStatus.PARTIALLY_REFUNDED)
+#: A sender that has not reported back after this long is taken to have died.
+CLAIM_TIMEOUT = timedelta(minutes=10)
 
 
 def _requested_units(rma: ReturnAuthorization, lines: dict[int, ReturnLine], items) -> list[tuple]:
@@ -80,6 +91,7 @@ def return_refund(
     """Refund received units: lines = [{return_line, quantity}], or None for everything received
     and not yet refunded. Shipping (at most once per order) and a restocking fee are optional."""
     order, rma, _locked = lock_rma(rma)
+    RETURN_REFUND.require(actor, rma)
     if rma.status not in REFUNDABLE_STATUSES:
         raise ReturnConflict(
             ReturnErrorCode.INVALID_TRANSITION,
@@ -112,7 +124,7 @@ def return_refund(
         ],
         currency=order.currency,
         order_total=order.total,
-        order_refunded=order.refunded_total,
+        order_refunded=order.refunded_total + order.refund_pending_total,
         shipping_price=order.shipping_price,
         include_shipping=include_shipping,
         shipping_already_refunded=Refund.objects.filter(order=order, shipping_amount__gt=0).exists(),
@@ -131,7 +143,6 @@ def return_refund(
     set_actor(refund, "actor", actor)
     if amounts.total == 0:  # a fee ate it all: nothing to pay back, nothing to ask for
         refund.succeed()
-        refund.completed_at = timezone.now()
     refund.save()
     by_id = {line.pk: line for line, _units in chosen}
     RefundLine.objects.bulk_create(
@@ -152,7 +163,7 @@ def return_refund(
         "lines": {str(line.order_line_id): units for line, units in chosen},
     }
     if refund.total > 0:
-        order = order_services.order_record_refund(
+        order = order_services.order_request_refund(
             order=order, amount=refund.total, actor=actor, payload={"rma": rma.number, **details}
         )
         rma.order = order
@@ -178,9 +189,11 @@ def _request_after_commit(refund_id: int) -> None:
 
 
 def refund_payload(refund: Refund) -> dict:
-    """What the channel's adapter is asked for."""
+    """What the channel's adapter is asked for; `idempotency_key` (the refund id) is the same on
+    every attempt, so that the provider pays it once."""
     return {
         "refund_id": refund.pk,
+        "idempotency_key": str(refund.pk),
         "order": refund.order.number,
         "external_id": refund.order.external_id,
         "rma": refund.rma.number,
@@ -198,17 +211,36 @@ def refund_payload(refund: Refund) -> dict:
     }
 
 
+def _claim_is_live(refund: Refund) -> bool:
+    return (
+        refund.status == Refund.Status.SENDING
+        and refund.claimed_at is not None
+        and refund.claimed_at > timezone.now() - CLAIM_TIMEOUT
+    )
+
+
+@transactional
+def _claim(refund: Refund) -> tuple[Refund, dict] | None:
+    """Under the refund's row lock: claim it for this sender, or None when it is paid back
+    already or another sender holds a live claim."""
+    refund = lock_refund(refund)
+    if refund.status == Refund.Status.SUCCEEDED or _claim_is_live(refund):
+        return None
+    refund.claim()
+    refund.save(update_fields=["status", "claimed_at", "attempts"])
+    return refund, refund_payload(refund)
+
+
 def refund_send(*, refund: Refund) -> Refund:
-    """Ask the channel (or payment provider) for the money; mark the refund succeeded with the
-    provider's reference, or failed with the reason (on the timeline) and raise AdapterError
-    so that the caller retries. A refund that already succeeded is left alone."""
-    with transaction.atomic():
-        refund = lock_refund(refund)
-        if refund.status == Refund.Status.SUCCEEDED:
-            return refund
-        refund.attempts += 1
-        refund.save(update_fields=["attempts"])
-        payload = refund_payload(refund)
+    """Ask the channel (or payment provider) for the money, once at a time: claim the refund,
+    call the adapter outside any transaction, then record the outcome (succeeded with the
+    provider's reference, and refunded on the order; or failed with the reason on the timeline,
+    raising AdapterError so that the caller retries). A refund paid back, or being sent by
+    someone else right now, is left alone."""
+    claimed = _claim(refund)
+    if claimed is None:
+        return Refund.objects.get(pk=refund.pk)
+    refund, payload = claimed
     system = Actor.system("refunds")
     try:
         reference = get_adapter(refund.order.channel).request_refund(payload)
@@ -220,9 +252,10 @@ def refund_send(*, refund: Refund) -> Refund:
 
 @transactional
 def _record_outcome(refund: Refund, actor: Actor, *, reference: str = "", failure: str = "") -> Refund:
+    order = order_services.lock_order(Order(pk=refund.order_id))  # lock order: the order, then the refund
     refund = lock_refund(refund)
-    if refund.status == Refund.Status.SUCCEEDED:
-        return refund  # a concurrent attempt got there first
+    if refund.status != Refund.Status.SENDING:
+        return refund  # another sender (after a stale claim) got there first
     amount = money(refund.total, refund.currency)
     if failure:
         refund.fail()
@@ -233,11 +266,17 @@ def _record_outcome(refund: Refund, actor: Actor, *, reference: str = "", failur
         refund.succeed()
         refund.external_reference = reference[:120]
         refund.failure_reason = ""
-        refund.completed_at = timezone.now()
         refund.save(update_fields=["status", "external_reference", "failure_reason", "completed_at"])
         kind, message = "refund_succeeded", f"Refund of {amount} {refund.currency} paid back ({reference})."
+        order = order_services.order_record_refund(
+            order=order,
+            amount=refund.total,
+            actor=actor,
+            requested=True,
+            payload={"rma": refund.rma.number, "refund": refund.pk, "reference": refund.external_reference},
+        )
     record(
-        refund.order,
+        order,
         kind,
         actor,
         refund.rma,
@@ -253,9 +292,17 @@ def _record_outcome(refund: Refund, actor: Actor, *, reference: str = "", failur
 @transactional
 def refund_resend(*, refund: Refund, actor: Actor) -> Refund:
     """Ask the channel again for a refund that failed (the retries gave up, the channel was
-    fixed since). The order already counts the refund as owed; this only retries delivery."""
+    fixed since), or whose sender died (a stale claim). The order keeps it as pending; this
+    only retries delivery, with the same idempotency key."""
     refund = lock_refund(refund)
-    if refund.status != Refund.Status.FAILED:
+    REFUND_RESEND.require(actor, refund)
+    if _claim_is_live(refund):
+        raise ReturnConflict(
+            ReturnErrorCode.INVALID_TRANSITION,
+            f"Refund {refund.pk} is being sent right now; wait for its outcome.",
+            details={"status": refund.status},
+        )
+    if refund.status not in (Refund.Status.FAILED, Refund.Status.SENDING):
         raise ReturnConflict(
             ReturnErrorCode.INVALID_TRANSITION,
             f"Refund {refund.pk} is {refund.get_status_display().lower()}; "

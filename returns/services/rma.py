@@ -5,12 +5,14 @@ from django.utils import timezone
 
 from inventory.models import Location
 from oms.core.actor import CHANNEL, Actor
+from oms.core.authz import require_transition_perm
 from oms.core.transactions import transactional
 from orders import services as order_services
 from orders.models import Order, OrderLine
 
 from ..errors import ReturnConflict, ReturnError, ReturnErrorCode, ReturnForbidden
 from ..models import ReturnAuthorization, ReturnLine
+from ..permissions import RETURN_TRACKING
 from .common import (
     new_rma_number,
     pending_on_open_returns,
@@ -158,6 +160,7 @@ def return_authorize(
 ) -> ReturnAuthorization:
     """Customer service agrees: the customer may send the goods (to `receiving_location`)."""
     order, rma, _locked = lock_rma(rma)
+    require_transition_perm(rma.authorize, actor)
     require_transition(rma, rma.authorize, "authorized")
     rma.authorize()
     rma.authorized_at = timezone.now()
@@ -185,6 +188,7 @@ def return_reject(*, rma: ReturnAuthorization, reason: str, actor: Actor) -> Ret
     if not reason:
         raise ReturnError(ReturnErrorCode.REASON_REQUIRED, "Say why the return is rejected.")
     order, rma, _locked = lock_rma(rma)
+    require_transition_perm(rma.reject, actor)
     require_transition(rma, rma.reject, "rejected")
     rma.reject()
     rma.rejected_at = timezone.now()
@@ -199,6 +203,7 @@ def return_reject(*, rma: ReturnAuthorization, reason: str, actor: Actor) -> Ret
 def return_cancel(*, rma: ReturnAuthorization, actor: Actor, reason: str = "") -> ReturnAuthorization:
     """Withdraw a return before anything of it was received."""
     order, rma, _locked = lock_rma(rma)
+    require_transition_perm(rma.cancel, actor)
     require_transition(rma, rma.cancel, "cancelled")
     if ReturnLine.objects.filter(rma=rma, quantity_received__gt=0).exists():
         raise ReturnConflict(
@@ -220,6 +225,7 @@ def return_update_tracking(
 ) -> ReturnAuthorization:
     """The carrier and tracking number of the parcel coming back."""
     order, rma, _locked = lock_rma(rma)
+    RETURN_TRACKING.require(actor, rma)
     if not rma.is_open:
         raise ReturnConflict(
             ReturnErrorCode.INVALID_TRANSITION,

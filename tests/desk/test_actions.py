@@ -5,6 +5,7 @@ import pytest
 
 from fulfillment.models import FulfillmentOrder
 from oms.core.actor import Actor
+from oms.core.models import Channel
 from orders import services
 from orders.models import Hold, Order
 from returns.models import Refund, ReturnAuthorization
@@ -152,9 +153,9 @@ def _shipped(order):
             {
                 "carrier": "UPS",
                 "service": "Ground",
-                "tracking_number": "1ZTRACK42",
+                "tracking_number": "1Z999AA10123456784",
                 "lines": lines,
-                "tracking_url": "https://example.com/t/1ZTRACK42",
+                "tracking_url": "https://example.com/t/1Z999AA10123456784",
             }
         ],
         actor=ACTOR,
@@ -166,7 +167,11 @@ def _shipped(order):
 def test_a_return_is_started_authorized_received_and_refunded(agent, order_with, east):
     order = _shipped(order_with(2, payment_status="paid"))
     html = agent.get(f"/orders/{order.number}/").content.decode()
-    assert "1ZTRACK42" in html and "https://example.com/t/1ZTRACK42" in html and "UPS Ground" in html
+    assert (
+        "1Z999AA10123456784" in html
+        and "https://example.com/t/1Z999AA10123456784" in html
+        and "UPS Ground" in html
+    )
     line = order.lines.order_by("line_number").first()
     form = refused(post(agent, order, "returns/", {f"line_{line.pk}": 1}), "form-return")
     assert "Choose why this line comes back." in form
@@ -181,10 +186,12 @@ def test_a_return_is_started_authorized_received_and_refunded(agent, order_with,
     page = agent.get(f"/orders/{order.number}/").context["page"]
     assert page.refunded_confirmed == refund.total and page.refund_pending == 0
     assert agent.get("/orders/", {"q": rma.number}).context["orders"] == [order]
-    assert agent.get("/orders/", {"q": "1ZTRACK42"}).context["orders"] == [order]
+    assert agent.get("/orders/", {"q": "1Z999AA10123456784"}).context["orders"] == [order]
 
 
-def test_a_failed_refund_is_shown_pending_and_sent_again(agent, order_with, east):
+def test_a_failed_refund_is_shown_pending_and_sent_again(
+    agent, order_with, east, failing_adapter, worker_like_retries
+):
     order = _shipped(order_with(1, payment_status="paid"))
     rma = __import__("tests.returns.factories", fromlist=["authorized"]).authorized(
         order, (order.lines.get(), 1)
@@ -192,13 +199,18 @@ def test_a_failed_refund_is_shown_pending_and_sent_again(agent, order_with, east
     receive_return(rma, east, (rma.lines.get(), 1, "new", "restock"))
     from returns import services as return_services
 
+    Channel.objects.filter(pk=order.channel_id).update(adapter_kind="test-fail")  # the provider is down
     refund = return_services.return_refund(rma=rma, actor=ACTOR)
-    Refund.objects.filter(pk=refund.pk).update(status=Refund.Status.FAILED, failure_reason="channel down")
+    refund.refresh_from_db()
+    assert refund.status == Refund.Status.FAILED and failing_adapter
     page = agent.get(f"/orders/{order.number}/").context["page"]
     assert page.refund_pending == refund.total and page.refunded_confirmed == 0
+    Channel.objects.filter(pk=order.channel_id).update(adapter_kind="manual")  # the channel is fixed
     succeeded(post(agent, order, f"refunds/{refund.pk}/resend/"))
     refund.refresh_from_db()
     assert refund.status == Refund.Status.SUCCEEDED
+    page = agent.get(f"/orders/{order.number}/").context["page"]
+    assert page.refund_pending == 0 and page.refunded_confirmed == refund.total
 
 
 def test_a_fulfillment_order_is_rerouted(agent, order_with, west, catalog):

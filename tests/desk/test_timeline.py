@@ -4,6 +4,7 @@ import pytest
 
 from desk.timeline import LABELS, timeline
 from oms.core.actor import Actor
+from oms.core.roles import CUSTOMER_SERVICE
 from orders import services
 from orders.models import OrderEvent
 from returns import services as return_services
@@ -12,7 +13,7 @@ from tests.returns.factories import authorized, receive_return
 from .test_actions import _shipped
 
 pytestmark = pytest.mark.django_db
-AGENT = Actor("user", 1, "carla")
+AGENT = Actor("user", 1, "carla", roles=frozenset({CUSTOMER_SERVICE}))
 
 
 def test_every_kind_a_whole_order_life_writes_has_a_label_and_no_step_shows_twice(agent, order_with, east):

@@ -212,7 +212,7 @@ def test_the_order_page_shows_each_shipment_with_its_tracking_link(client, cs_us
         actor=ACTOR,
     )
     client.force_login(cs_user)
-    html = client.get(reverse("orders:detail", args=[order.number])).content.decode()
+    html = client.get(reverse("desk:order", args=[order.number])).content.decode()
     assert f'href="https://www.ups.com/track?tracknum={UPS}"' in html
     assert "0.5 kg" in html
     assert f"Shipped at wh-east ({fo.number}): UPS Ground {UPS}." in html

@@ -135,6 +135,7 @@ def test_stock_export_round_trips(sku, location):
 
 def test_sku_and_location_import_export_in_csv_and_xlsx(location):
     Channel.objects.create(code="web-x", name="Web", kind=Channel.Kind.WEB_SHOP)
+    Location.objects.filter(pk=location.pk).update(kind=Location.Kind.DROPSHIP)
     skus = dataset_of(
         [(" new sku 1 ", "New one", "123", "TRUE", "wh-east")],
         headers=("code", "name", "barcode", "active", "dropship_vendor"),

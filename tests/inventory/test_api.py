@@ -122,7 +122,13 @@ def test_adjustment_transfer_and_count(api, stock, location, other_location):
         "/api/v1/stock/transfers/",
         {"sku": stock.code, "from_location": "wh-east", "to_location": "wh-west", "quantity": 3},
     )
-    assert [m["kind"] for m in moved.json()["movements"]] == ["transfer_out", "transfer_in"]
+    assert moved.status_code == 201, moved.content
+    assert (moved.json()["state"], [m["kind"] for m in moved.json()["movements"]]) == (
+        "in_transit",
+        ["transfer_out"],
+    )
+    received = api.post(f"/api/v1/stock/transfers/{moved.json()['number']}/receive/", {})
+    assert [m["kind"] for m in received.json()["movements"]] == ["transfer_out", "transfer_in"]
     counted = api.post(
         "/api/v1/stock/counts/", {"location": "wh-west", "lines": [{"sku": stock.code, "counted": 1}]}
     )

@@ -130,13 +130,14 @@ def test_a_storm_of_every_stock_operation_keeps_the_books():
                         sku=sku, location=place, delta=rng.choice([-2, 2]), reason="storm", actor=ACTOR
                     )
                 elif action == "transfer":
-                    services.stock_transfer(
+                    transfer = services.transfer_dispatch(
                         sku=sku,
                         from_location=place,
                         to_location=locations[1 - locations.index(place)],
                         quantity=rng.randint(1, 4),
                         actor=ACTOR,
                     )
+                    services.transfer_receive(transfer=transfer, actor=ACTOR)
                 else:
                     services.stock_count(lines=[StockLine(sku, place, rng.randint(10, 30))], actor=ACTOR)
             except (InsufficientStock, InventoryError):

@@ -113,45 +113,6 @@ def test_adjust_down_where_there_is_no_stock_is_refused(sku, location):
     assert not StockLevel.objects.exists()
 
 
-def test_transfer_moves_units_with_two_movements(sku, location, other_location):
-    receive(sku, location, 10)
-    out, into = services.stock_transfer(
-        sku=sku, from_location=location, to_location=other_location, quantity=4, actor=ACTOR
-    )
-    assert (out.kind, out.on_hand_delta, into.kind, into.on_hand_delta) == (
-        Kind.TRANSFER_OUT,
-        -4,
-        Kind.TRANSFER_IN,
-        4,
-    )
-    assert out.reference == into.reference == "transfer wh-east->wh-west"
-    assert (level(sku, location).on_hand, level(sku, other_location).on_hand) == (6, 4)
-    assert_stock_invariants()
-
-
-def test_transfer_to_the_same_location_is_refused(sku, location):
-    receive(sku, location, 10)
-    with pytest.raises(InventoryError) as error:
-        services.stock_transfer(
-            sku=sku, from_location=location, to_location=location, quantity=1, actor=ACTOR
-        )
-    assert error.value.code == InventoryErrorCode.SAME_LOCATION
-    assert StockMovement.objects.count() == 1
-
-
-def test_transfer_cannot_move_reserved_units(sku, location, other_location):
-    receive(sku, location, 10)
-    reserve(sku, location, 7)
-    with pytest.raises(InsufficientStock) as error:
-        services.stock_transfer(
-            sku=sku, from_location=location, to_location=other_location, quantity=4, actor=ACTOR
-        )
-    assert error.value.status == 409
-    assert error.value.shortages[0]["available"] == 3
-    assert level(sku, location).on_hand == 10
-    assert not StockMovement.objects.filter(kind__startswith="transfer").exists()
-
-
 def test_count_sets_on_hand_and_records_the_difference(sku, location):
     other = SkuFactory()
     receive(sku, location, 10)

@@ -8,7 +8,9 @@ import tablib
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from oms.core.actor import Actor
 from oms.core.models import Channel, OutboxEvent
+from orders import services
 from orders.models import Order
 from orders.resources import EXPORT_COLUMNS
 
@@ -165,6 +167,13 @@ def test_export_csv_and_xlsx_one_row_per_line_reimportable(admin_client, web, sk
 def test_admin_actions_call_services(admin_client, prepaid, skus):
     order = make_order(prepaid, payment_status="pending")
     changelist = "/admin/orders/order/"
+    refused = admin_client.post(
+        changelist, {"action": "release_holds", "_selected_action": [order.pk]}, follow=True
+    )
+    assert "payment is pending" in refused.content.decode()  # the service's rule holds in the admin too
+    assert Order.objects.get(pk=order.pk).status == "on_hold"
+    services.order_update_payment(order=order, status="paid", actor=Actor.system("test"))
+    services.order_hold(order=order, kind="manual", reason="check", actor=Actor.system("test"))
     admin_client.post(changelist, {"action": "release_holds", "_selected_action": [order.pk]})
     order = Order.objects.get(pk=order.pk)
     assert order.status == "new"

@@ -4,6 +4,7 @@ import pytest
 
 from oms.core.actor import Actor
 from oms.core.errors import ConflictError
+from oms.core.roles import CUSTOMER_SERVICE
 from orders import services
 from orders.errors import OrderConflict, OrderError
 from orders.models import Order
@@ -13,7 +14,7 @@ from .factories import SkuFactory, make_order
 from .helpers import fresh, kinds, topics
 
 pytestmark = pytest.mark.django_db
-AGENT = Actor("user", 7, "carla")
+AGENT = Actor("user", 7, "carla", frozenset({CUSTOMER_SERVICE}))
 FULFILLMENT = Actor.system("fulfillment")
 
 

@@ -31,6 +31,7 @@ def test_a_good_order_is_accepted_normalized_on_the_timeline_and_in_the_outbox(a
         "fees": "0.00",
         "total": "34.50",
         "refunded": "0.00",
+        "refund_pending": "0.00",
     }
     assert body["totals"]["exact"]["total"] == "34.5000"
     assert [(li["sku"], li["sku_known"], li["quantities"]["ordered"]) for li in body["lines"]] == [

@@ -46,7 +46,7 @@ def test_allocation_under_a_hold_changes_what_the_release_returns_to(order):
     hold = services.order_hold(order=order, kind="fraud", reason="check", actor=FULFILLMENT)
     services.order_record_allocation(order=order, allocated={shirt: 3, cap: 1}, actor=FULFILLMENT)
     assert (fresh(order).status, fresh(order).held_from) == ("on_hold", "allocated")
-    services.order_release_hold(order=order, hold_id=hold.pk, actor=FULFILLMENT)
+    services.order_release_hold(order=order, hold_id=hold.pk, actor=FULFILLMENT, reason="checked")
     assert fresh(order).status == "allocated"
 
 

@@ -4,7 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from oms.core.adapters import AdapterError, get_adapter, register_adapter, unregister_adapter
+from oms.core.adapters import AdapterError, get_adapter
 from orders.models import OrderEvent
 from returns import services
 from returns.models import Refund
@@ -14,33 +14,6 @@ from .factories import ACTOR, authorized, fresh, receive_return, shipped_order
 
 # These tests capture the refund task's on_commit callback to run it (or not) themselves.
 pytestmark = [pytest.mark.django_db, pytest.mark.defer_on_commit]
-
-
-@pytest.fixture
-def failing_adapter():
-    calls = []
-
-    @register_adapter("test-fail")
-    class FailingAdapter:
-        def __init__(self, channel):
-            self.channel = channel
-
-        def request_refund(self, refund_payload):
-            calls.append(refund_payload)
-            raise AdapterError("card processor timed out")
-
-    yield calls
-    unregister_adapter("test-fail")
-
-
-@pytest.fixture
-def worker_like_retries():
-    """Eager tasks retry in process; let a retry's failure be recorded as a worker would."""
-    conf = request_refund.app.conf
-    before = conf.task_eager_propagates
-    conf.task_eager_propagates = False
-    yield
-    conf.task_eager_propagates = before
 
 
 @pytest.fixture
@@ -80,6 +53,7 @@ def test_adapter_receives_amounts_per_line(order, east, django_capture_on_commit
 
     assert refund_payload(refund) == {
         "refund_id": refund.pk,
+        "idempotency_key": str(refund.pk),
         "order": order.number,
         "external_id": order.external_id,
         "rma": refund.rma.number,
@@ -106,7 +80,12 @@ def test_a_failing_adapter_marks_the_refund_failed_and_retries(
     )
     failed = OrderEvent.objects.get(order=order, kind="refund_failed")
     assert "card processor timed out" in failed.message
-    assert fresh(order).payment_status == "refunded"  # recorded on the order when requested
+    # pending on the order until the provider confirms it
+    assert (fresh(order).payment_status, fresh(order).refunded_total, fresh(order).refund_pending_total) == (
+        "paid",
+        D("0"),
+        D("54.00"),
+    )
 
     # the task retries with backoff (eagerly here: one call per attempt), then gives up failed
     result = request_refund.apply(args=[refund.pk])
@@ -123,6 +102,11 @@ def test_a_failing_adapter_marks_the_refund_failed_and_retries(
         "succeeded",
         f"manual:{refund.pk}",
         "",
+    )
+    assert (fresh(order).payment_status, fresh(order).refunded_total, fresh(order).refund_pending_total) == (
+        "refunded",
+        D("54.00"),
+        D("0"),
     )
 
 

@@ -11,6 +11,7 @@ API_ROOT_LINKS = {
     "locations": "api:location-list",
     "stock_levels": "api:stocklevel-list",
     "stock_movements": "api:stockmovement-list",
+    "stock_transfers": "api:transfer-list",
     "availability": "api:availability",
     "channels": "api:channel-list",
     "orders": "api:order-list",
