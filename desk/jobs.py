@@ -11,7 +11,8 @@ CANCEL = "desk.cancel_order"
 
 
 def _refused(number: str, error: DomainError) -> DomainError:
-    return type(error)(error.code, f"{number}: {error.message}", details=error.details)
+    """The service's refusal, naming the order it was about (the job lists many)."""
+    return DomainError(error.code, f"{number}: {error.message}", details=error.details)
 
 
 def release_hold(hold_id: int, params: dict, actor: Actor) -> None:

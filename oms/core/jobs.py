@@ -16,11 +16,12 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .actor import Actor
+from .actor import USER, Actor
 from .errors import DomainError
 from .models import Job
 
@@ -50,6 +51,11 @@ def job_start(*, kind: str, label: str, items: list, actor: Actor, params: dict 
 
 
 def _actor(job: Job) -> Actor:
+    """Who started the job, with the roles they hold now: a job may do only what they may."""
+    if job.actor_kind == USER and job.actor_id is not None:
+        user = get_user_model().objects.filter(pk=job.actor_id, is_active=True).first()
+        if user is not None:
+            return Actor.for_user(user)
     return Actor(job.actor_kind, job.actor_id, job.actor_label)
 
 
