@@ -26,7 +26,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("inventory/", include("inventory.urls")),
-    path("", include("desk.urls")),
+    path("", include("oms.desk.urls")),
     path("fulfillment/", include("fulfillment.urls")),
     path("returns/", include("returns.urls")),
     path("integrations/inbox/", include("oms.integrations.inbox.urls")),

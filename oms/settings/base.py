@@ -45,7 +45,7 @@ INSTALLED_APPS = [
     "fulfillment",
     "returns",
     "oms.integrations.inbox",
-    "desk",
+    "oms.desk",
     "oms.demo",
 ]
 

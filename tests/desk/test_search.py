@@ -53,7 +53,7 @@ def test_filters_late_and_sort_by_ship_by(agent, order_with):
 
 
 def test_pages_go_forward_and_back_in_both_sorts(agent, order_with, monkeypatch):
-    monkeypatch.setattr("desk.views.orders.PAGE_SIZE", 2)
+    monkeypatch.setattr("oms.desk.views.orders.PAGE_SIZE", 2)
     now = timezone.now()
     made = [
         order_with(1, external_id=f"P-{n}", ship_by=(now + timedelta(hours=n)).isoformat()) for n in range(5)
@@ -84,7 +84,7 @@ def test_the_count_is_exact_below_the_cap_and_more_than_above_it(agent, order_wi
 
 
 def test_the_csv_export_streams_the_whole_filtered_list(agent, order_with, monkeypatch):
-    monkeypatch.setattr("desk.views.orders.PAGE_SIZE", 2)
+    monkeypatch.setattr("oms.desk.views.orders.PAGE_SIZE", 2)
     for n in range(3):
         order_with(1, external_id=f"X-{n}", customer={"email": "x@example.com", "name": "=cmd|calc"})
     order_with(1, external_id="OTHER", customer={"email": "y@example.com", "name": "Y"})

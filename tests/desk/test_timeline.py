@@ -2,9 +2,9 @@
 
 import pytest
 
-from desk.timeline import LABELS, timeline
 from oms.core.actor import Actor
 from oms.core.roles import CUSTOMER_SERVICE
+from oms.desk.timeline import LABELS, timeline
 from orders import services
 from orders.models import OrderEvent
 from returns import services as return_services
