@@ -189,6 +189,7 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "orders.models.Order.Status",
         "OrderPaymentStatusEnum": "orders.models.Order.PaymentStatus",
         "HoldKindEnum": "orders.models.Hold.Kind",
+        "DeliveryMethodEnum": "orders.models.Order.DeliveryMethod",
         "InboxDocumentStatusEnum": "oms.integrations.inbox.models.InboxDocument.Status",
     },
 }
