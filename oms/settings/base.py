@@ -22,6 +22,8 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-set-SECRET_KEY-in-production")
+# Fernet keys for secrets at rest, newest first (oms/core/crypto.py); derived from SECRET_KEY when unset.
+OMS_ENCRYPTION_KEYS = env_list("OMS_ENCRYPTION_KEYS", "")
 DEBUG = env_bool("DEBUG", True)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
