@@ -3,8 +3,10 @@ every imported file with its report."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 
 from oms.core.admin_base import ReadOnlyAdmin
+from oms.integrations.forms import url_https_formfield
 
 from . import services
 from .models import ErpConnection, ErpCursor, ErpExport, ErpImport
@@ -20,6 +22,7 @@ class ErpConnectionForm(forms.ModelForm):
 
     class Meta:
         model = ErpConnection
+        formfield_callback = url_https_formfield
         fields = (
             "name",
             "enabled",
@@ -47,6 +50,7 @@ class ErpConnectionForm(forms.ModelForm):
 @admin.register(ErpConnection)
 class ErpConnectionAdmin(admin.ModelAdmin):
     form = ErpConnectionForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("name", "enabled", "endpoint_url", "export_folder", "import_folder", "has_token")
 
     @admin.display(boolean=True, description="token")

@@ -3,8 +3,10 @@ its status and a retry."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 
 from oms.core.admin_base import ReadOnlyAdmin
+from oms.integrations.forms import url_https_formfield
 
 from . import services
 from .models import ChannelListing, FeedPush, FeedSettings
@@ -28,6 +30,7 @@ class FeedSettingsForm(forms.ModelForm):
 
     class Meta:
         model = FeedSettings
+        formfield_callback = url_https_formfield
         fields = ("channel", "enabled", "interval_seconds", "url", "auth_token")
 
     def clean_auth_token(self):
@@ -37,6 +40,7 @@ class FeedSettingsForm(forms.ModelForm):
 @admin.register(FeedSettings)
 class FeedSettingsAdmin(admin.ModelAdmin):
     form = FeedSettingsForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("channel", "enabled", "interval_seconds", "url", "last_push_at")
     readonly_fields = ("last_push_at",)
 

@@ -41,7 +41,11 @@ def _row_errors(result) -> list[str]:
                 lines.append(f"{prefix}{text} (column {field}, line {row.number + 1} of the file)")
     for number, row in result.row_errors():
         for error in row:
-            lines.append(f"Row {number}: {error.error} (line {number + 1} of the file)")
+            values = dict(error.row) if getattr(error, "row", None) is not None else {}
+            what = f"{type(error.error).__name__}: {error.error}"
+            lines.append(
+                f"Row {number}: cannot be read ({what}); the row: {values} (line {number + 1} of the file)"
+            )
     return lines
 
 
