@@ -14,7 +14,7 @@ class FakeServer:
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - http.server's naming
+            def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 with owner.lock:
                     status = owner.failures.pop(0) if owner.failures else 200

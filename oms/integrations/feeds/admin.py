@@ -31,7 +31,7 @@ class FeedSettingsForm(forms.ModelForm):
     class Meta:
         model = FeedSettings
         formfield_callback = url_https_formfield
-        fields = ("channel", "enabled", "interval_seconds", "url", "auth_token")
+        fields = ("channel", "enabled", "interval_seconds", "debounce_seconds", "url", "auth_token")
 
     def clean_auth_token(self):
         return self.cleaned_data.get("auth_token") or (self.instance.auth_token if self.instance.pk else "")

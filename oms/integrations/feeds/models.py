@@ -34,6 +34,9 @@ class FeedSettings(models.Model):
     interval_seconds = models.PositiveIntegerField(
         default=60, help_text="At most one change push per this many seconds."
     )
+    debounce_seconds = models.PositiveIntegerField(
+        default=2, help_text="A change waits this long for more before it is pushed, so a burst goes as one."
+    )
     url = models.URLField(blank=True, help_text="Where the generic HTTP JSON adapter POSTs the feed.")
     auth_token = EncryptedTextField(blank=True, help_text="Sent as a Bearer token; stored encrypted.")
     last_push_at = models.DateTimeField(null=True, blank=True)

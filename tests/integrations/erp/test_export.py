@@ -9,7 +9,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from oms.core.models import OutboxEvent
-from oms.core.outbox import outbox_emit
 from oms.integrations.cursor import cursor_step
 from oms.integrations.erp.models import ErpConnection, ErpCursor, ErpExport
 from oms.integrations.erp.services import erp_export_claim, erp_export_retry, erp_export_run

@@ -26,18 +26,19 @@ def _lock_settings(channel_id: int) -> FeedSettings | None:
 
 @transactional
 def feed_claim_changes(*, channel_id: int, now=None) -> FeedPush | None:
-    """The channel's pending SKUs as one push, if its interval has passed since the last push."""
+    """The channel's pending SKUs as one push, once its interval has passed since the last push
+    and the oldest change has waited `debounce_seconds` for the rest of its burst."""
     now = now or timezone.now()
     settings = _lock_settings(channel_id)
     if settings is None:
         return None
     if settings.last_push_at and settings.last_push_at > now - timedelta(seconds=settings.interval_seconds):
         return None
-    pending = list(
-        FeedPending.objects.filter(channel_id=channel_id).order_by("sku_id").values_list("sku_id", flat=True)
-    )
-    if not pending:
-        return None
+    waiting = FeedPending.objects.filter(channel_id=channel_id)
+    oldest = waiting.order_by("created_at").values_list("created_at", flat=True).first()
+    if oldest is None or oldest > now - timedelta(seconds=settings.debounce_seconds):
+        return None  # nothing waiting, or a burst still coming in
+    pending = list(waiting.order_by("sku_id").values_list("sku_id", flat=True))
     FeedPending.objects.filter(channel_id=channel_id, sku_id__in=pending).delete()
     settings.last_push_at = now
     settings.save(update_fields=["last_push_at"])
