@@ -86,7 +86,8 @@ def cursor_step(
     gaps) after `position`, at most `limit` late plus `limit` new ones, and the cursor state once
     they are read. At most two queries, on the primary key. The caller holds the cursor row's
     lock and saves the state in the transaction that records what it did with the ids. A fresh
-    cursor (position 0) starts at the table's first visible row without waiting for lower ids."""
+    cursor (position 0) waits for the ids below the first visible row too: one range, cheap to
+    look up even when the rows were purged long ago."""
     now = now or timezone.now()
     horizon = now - retention
     waiting = [gap for gap in gaps if datetime.fromisoformat(gap[2]) > horizon]
@@ -97,7 +98,7 @@ def cursor_step(
         waiting = _without(waiting, late)
     new = list(queryset.filter(pk__gt=position).order_by("pk").values_list("pk", flat=True)[:limit])
     stamp = now.isoformat()
-    previous = position if position else (new[0] - 1 if new else 0)
+    previous = position
     for pk in new:
         if pk > previous + 1:
             waiting.append([previous + 1, pk - 1, stamp])

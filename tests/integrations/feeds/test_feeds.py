@@ -62,16 +62,17 @@ def pushes_by_channel(server) -> dict[str, list]:
 
 def test_a_hundred_stock_changes_in_a_second_give_one_push_per_channel(shop, fake_server):
     skus, location = shop["skus"], shop["location"]
+    FeedSettings.objects.update(debounce_seconds=30)  # a loaded test machine may take seconds for the burst
     started = time.monotonic()
     for n in range(100):
         inventory.stock_adjust(
             sku=skus[n % 6], location=location, delta=1 if (n // 6) % 2 else -1, reason="count", actor=ACTOR
         )
         feed_tick()  # the schedule ticks all through the burst
-    assert time.monotonic() - started < 10
+    assert time.monotonic() - started < 30
     assert fake_server.requests == []  # still inside the burst
-    feed_tick(now=timezone.now() + timedelta(seconds=3))
-    feed_tick(now=timezone.now() + timedelta(seconds=4))
+    feed_tick(now=timezone.now() + timedelta(seconds=31))
+    feed_tick(now=timezone.now() + timedelta(seconds=32))
     pushes = pushes_by_channel(fake_server)
     assert sorted(pushes) == ["market", "web"]
     assert [len(items) for items in pushes["web"]] == [4] and [len(items) for items in pushes["market"]] == [

@@ -13,10 +13,17 @@ COLLECTOR = "stock-ledger"
 BATCH = 20_000
 
 
+def _start_cursor() -> None:
+    """A new collector starts at the ledger's end: what came before is the full push's."""
+    if not FeedCursor.objects.filter(name=COLLECTOR).exists():
+        last = StockMovement.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        FeedCursor.objects.get_or_create(name=COLLECTOR, defaults={"position": last})
+
+
 @transactional
 def feed_collect_changes(*, limit: int = BATCH) -> int:
     """One step of the collector; returns the (channel, SKU) pairs newly marked."""
-    FeedCursor.objects.get_or_create(name=COLLECTOR)
+    _start_cursor()
     cursor = for_update(FeedCursor.objects.filter(name=COLLECTOR)).get()
     step = cursor_step(StockMovement.objects.all(), position=cursor.position, gaps=cursor.gaps, limit=limit)
     if step.position == cursor.position and step.gaps == cursor.gaps:
