@@ -87,7 +87,10 @@ class ErpExportAdmin(ReadOnlyAdmin):
     actions = ["retry"]
     exclude = ("documents",)
 
-    @admin.action(description="Retry: send the selected exports now")
+    def has_retry_permission(self, request):
+        return request.user.has_perm("erp.change_erpexport")
+
+    @admin.action(permissions=["retry"], description="Retry: send the selected exports now")
     def retry(self, request, queryset):
         exports = [services.erp_export_retry(export=export) for export in queryset.order_by("pk")]
         failed = sum(1 for export in exports if export.status != ErpExport.Status.SENT)

@@ -62,7 +62,10 @@ class FeedPushAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
     actions = ["retry"]
 
-    @admin.action(description="Retry: send the selected failed pushes again now")
+    def has_retry_permission(self, request):
+        return request.user.has_perm("feeds.change_feedpush")
+
+    @admin.action(permissions=["retry"], description="Retry: send the selected failed pushes again now")
     def retry(self, request, queryset):
         pushes = [services.feed_push_retry(push=push) for push in queryset.order_by("pk")]
         failed = sum(1 for push in pushes if push.status != FeedPush.Status.SENT)
