@@ -5,7 +5,7 @@ then the items built and sent through the channel's adapter, and the push logged
 import time
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from oms.core.adapters import AdapterError, get_adapter, supports_inventory_feed
@@ -68,7 +68,7 @@ def feed_push_send(*, push_id: int) -> FeedPush:
     """Build and send one push unless it is sent or being sent. A failed change push puts its
     SKUs back as pending, so the next push carries them even if nobody retries this one."""
     claimed = FeedPush.objects.filter(pk=push_id, status__in=[Status.PENDING, Status.FAILED]).update(
-        status=Status.SENDING, attempts=1 + FeedPush.objects.get(pk=push_id).attempts
+        status=Status.SENDING, attempts=F("attempts") + 1
     )
     push = FeedPush.objects.select_related("channel").get(pk=push_id)
     if not claimed:
