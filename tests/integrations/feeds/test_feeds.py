@@ -156,3 +156,21 @@ def test_a_disabled_feed_collects_and_sends_nothing(shop, fake_server):
     inventory.stock_adjust(sku=shop["skus"][0], location=shop["location"], delta=1, reason="x", actor=ACTOR)
     feed_tick(now=timezone.now() + timedelta(seconds=5))
     assert not FeedPending.objects.exists() and fake_server.requests == []
+
+
+def test_the_feed_states_what_the_availability_selector_says(shop, fake_server):
+    from inventory.selectors import availability_for_channel
+    from oms.integrations.feeds.selectors import feed_items
+
+    skus, market = shop["skus"], shop["market"]
+    elsewhere = LocationFactory(code="west")
+    elsewhere.channels.add(shop["web"])  # serves web only
+    receive(skus[3], elsewhere, 4)
+    inventory.stock_set_safety(sku=skus[2], location=shop["location"], safety_stock=3)
+    skus[4].active = False
+    skus[4].save()
+    expected = dict(availability_for_channel(market).values_list("code", "channel_available"))
+    items = {item["sku"]: item["available"] for item in feed_items(market)}
+    assert items == {"FEED-2": expected["FEED-2"], "FEED-3": expected["FEED-3"], "FEED-4": 0}
+    assert items["FEED-2"] == 10 - 3 - 1 and items["FEED-3"] == 10 - 1  # west does not serve market
+    assert {item["sku"]: item["available"] for item in feed_items(shop["web"])}["FEED-3"] == 14
