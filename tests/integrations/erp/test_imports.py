@@ -81,3 +81,19 @@ def test_the_same_name_dropped_twice_keeps_both_files(inbox):
         erp_import_run()
     assert len(list((inbox / "done").glob("*stock.csv"))) == 2
     assert StockLevel.objects.get().on_hand == 6
+
+
+def test_a_file_a_dead_worker_left_in_processing_is_imported_later(inbox):
+    import os
+    import time
+
+    SkuFactory(code="ERP-1"), LocationFactory(code="east")
+    (inbox / "processing").mkdir()
+    left = inbox / "processing" / "stock-left.csv"
+    left.write_text("sku,location,on_hand\nERP-1,east,3\n")
+    erp_import_run()
+    assert left.exists() and not StockLevel.objects.exists()  # maybe still being worked on
+    an_hour_ago = time.time() - 3600
+    os.utime(left, (an_hour_ago, an_hour_ago))
+    erp_import_run()
+    assert StockLevel.objects.get().on_hand == 3 and (inbox / "done" / "stock-left.csv").exists()

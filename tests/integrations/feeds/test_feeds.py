@@ -174,3 +174,17 @@ def test_the_feed_states_what_the_availability_selector_says(shop, fake_server):
     assert items == {"FEED-2": expected["FEED-2"], "FEED-3": expected["FEED-3"], "FEED-4": 0}
     assert items["FEED-2"] == 10 - 3 - 1 and items["FEED-3"] == 10 - 1  # west does not serve market
     assert {item["sku"]: item["available"] for item in feed_items(shop["web"])}["FEED-3"] == 14
+
+
+def test_a_push_a_dead_worker_left_half_sent_goes_out_with_the_next(shop, fake_server):
+    from oms.integrations.feeds.services import feed_claim_changes
+
+    inventory.stock_adjust(sku=shop["skus"][1], location=shop["location"], delta=-1, reason="x", actor=ACTOR)
+    feed_collect_changes()
+    now = timezone.now() + timedelta(seconds=5)
+    push = feed_claim_changes(channel_id=shop["web"].pk, now=now)
+    FeedPush.objects.filter(pk=push.pk).update(status=FeedPush.Status.SENDING)  # the worker died sending it
+    feed_tick(now=now + timedelta(minutes=11))
+    assert FeedPush.objects.get(pk=push.pk).status == FeedPush.Status.FAILED
+    [request] = fake_server.requests
+    assert request["json"]["items"] == [{"sku": "FEED-1", "external_id": "w-FEED-1", "available": 9}]

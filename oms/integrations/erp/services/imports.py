@@ -84,6 +84,7 @@ def erp_import_file(*, connection: ErpConnection, path: Path) -> ErpImport | Non
         os.rename(path, claimed)
     except FileNotFoundError:
         return None
+    os.utime(claimed)  # the claim's time, for _recover_abandoned
     kind = kind_of(path.name)
     ok, rows, errors = _import(kind, claimed)
     status = ErpImport.Status.DONE if ok else ErpImport.Status.FAILED
@@ -110,6 +111,19 @@ def status_folder(status: str) -> str:
     return "done" if status == ErpImport.Status.DONE else "failed"
 
 
+#: A file still in processing/ this long after its claim was left by a worker that died.
+ABANDONED_AFTER_SECONDS = 15 * 60
+
+
+def _recover_abandoned(folder: Path) -> None:
+    """Put files a dead worker left in processing/ back in the folder. Importing one again is
+    harmless: SKU rows are upserts and stock rows are counts (absolute, not deltas)."""
+    cutoff = timezone.now().timestamp() - ABANDONED_AFTER_SECONDS
+    for path in (folder / "processing").glob("*.csv"):
+        if path.stat().st_mtime < cutoff and not (folder / path.name).exists():
+            os.rename(path, folder / path.name)
+
+
 def erp_import_files(*, connection: ErpConnection) -> list[ErpImport]:
     """Every CSV in the import folder, oldest name first."""
     if not connection.import_folder:
@@ -117,6 +131,7 @@ def erp_import_files(*, connection: ErpConnection) -> list[ErpImport]:
     folder = Path(connection.import_folder)
     if not folder.is_dir():
         return []
+    _recover_abandoned(folder)
     done = []
     for path in sorted(folder.glob("*.csv")):
         record = erp_import_file(connection=connection, path=path)

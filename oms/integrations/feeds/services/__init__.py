@@ -6,6 +6,7 @@ from .push import (
     feed_push_full_all,
     feed_push_retry,
     feed_push_send,
+    feed_recover_lost,
 )
 
 
@@ -23,5 +24,6 @@ __all__ = [
     "feed_push_full_all",
     "feed_push_retry",
     "feed_push_send",
+    "feed_recover_lost",
     "feed_tick",
 ]

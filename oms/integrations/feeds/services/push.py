@@ -107,9 +107,29 @@ def _send(push: FeedPush, adapter, started: float) -> None:
         _finish(push, Status.SENT, reference or "sent", items=len(items), started=started)
 
 
+#: A push still "sending" this long after its claim was left by a worker that died.
+LOST_AFTER = timedelta(minutes=10)
+
+
+def feed_recover_lost(*, now=None) -> int:
+    """Mark pushes a dead worker left half-sent as failed and put their SKUs back as pending."""
+    cutoff = (now or timezone.now()) - LOST_AFTER
+    lost = list(FeedPush.objects.filter(status=Status.SENDING, created_at__lt=cutoff))
+    for push in lost:
+        if FeedPush.objects.filter(pk=push.pk, status=Status.SENDING).update(
+            status=Status.FAILED, message="The worker sending this push was lost; its SKUs go with the next."
+        ):
+            FeedPending.objects.bulk_create(
+                [FeedPending(channel_id=push.channel_id, sku_id=sku_id) for sku_id in push.sku_ids],
+                ignore_conflicts=True,
+            )
+    return len(lost)
+
+
 def feed_push_due(*, now=None) -> list[FeedPush]:
     """Claim and send the change push of every channel that has pending SKUs and whose interval
     has passed."""
+    feed_recover_lost(now=now)
     has_pending = Exists(FeedPending.objects.filter(channel_id=OuterRef("channel_id")))
     channel_ids = FeedSettings.objects.filter(has_pending, enabled=True).values_list("channel_id", flat=True)
     pushes = []
