@@ -6,10 +6,11 @@ the row becomes visible when its transaction commits. Transaction A takes id 10,
 commits, the reader exports 11 and moves its mark to 11; A commits: 10 is never read. A time lag
 ("only rows older than 30 s") narrows the window but delays everything and still skips a slow
 transaction. `(updated_at, id)` has the same hole and more (a `QuerySet.update` does not bump
-`auto_now`).
+`auto_now`; shipments and refunds have no `updated_at`).
 
-So the cursor keeps, beside its position, the ids it has passed over but not seen (`gaps`):
-every id between the previous visible id and the next one, with when it was first missed. Each
+So the cursor keeps, beside its position, the ids it has passed over but not seen (`gaps`, as
+id ranges): every id between the previous visible id and the next one, with when it was first
+missed. Each
 step reads (1) any gap ids that have since become visible (a late commit: exported now, once)
 and (2) the rows after the position. A gap is forgotten after `retention` (its transaction
 rolled back, which is what most gaps are: a refused intake burns its ids); a transaction that
