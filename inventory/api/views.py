@@ -14,6 +14,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from oms.core.actor import Actor
+from oms.core.api.filters import UtcIsoDateTimeFilter
+from oms.core.api.mixins import IdempotentCreateMixin
 from oms.core.api.pagination import StandardCursorPagination
 from oms.core.api.schema import IDEMPOTENCY_KEY, problems
 from oms.core.errors import CoreErrorCode, ForbiddenError
@@ -51,7 +53,9 @@ class SkuFilter(django_filters.FilterSet):
         return queryset.filter(code=normalize_code(value))
 
     def filter_tag(self, queryset, name, value):
-        ids = [sku.pk for sku in queryset.only("pk", "tags") if value.strip().lower() in (sku.tags or [])]
+        # select_related(None): `only` may not defer the vendor the list joins.
+        tag = value.strip().lower()
+        ids = [sku.pk for sku in queryset.select_related(None).only("pk", "tags") if tag in (sku.tags or [])]
         return queryset.filter(pk__in=ids)
 
 
@@ -61,7 +65,9 @@ class SkuFilter(django_filters.FilterSet):
         summary="One SKU by code", responses={200: s.SkuSerializer, **problems(401, 403, 404)}
     ),
     create=extend_schema(
-        summary="Create a SKU (admin)", responses={201: s.SkuSerializer, **problems(400, 401, 403)}
+        summary="Create a SKU (admin)",
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: s.SkuSerializer, **problems(400, 401, 403, 422)},
     ),
     update=extend_schema(
         summary="Replace a SKU (admin)", responses={200: s.SkuSerializer, **problems(400, 401, 403, 404)}
@@ -71,6 +77,7 @@ class SkuFilter(django_filters.FilterSet):
     ),
 )
 class SkuViewSet(
+    IdempotentCreateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -108,7 +115,9 @@ class SkuViewSet(
         summary="One location by code", responses={200: s.LocationSerializer, **problems(401, 403, 404)}
     ),
     create=extend_schema(
-        summary="Create a location (admin)", responses={201: s.LocationSerializer, **problems(400, 401, 403)}
+        summary="Create a location (admin)",
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: s.LocationSerializer, **problems(400, 401, 403, 422)},
     ),
     update=extend_schema(
         summary="Replace a location (admin)",
@@ -120,6 +129,7 @@ class SkuViewSet(
     ),
 )
 class LocationViewSet(
+    IdempotentCreateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -175,8 +185,8 @@ class StockMovementFilter(StockLevelFilter):
     """The stock-level filters (SKU, location) plus kind, dates and reference."""
 
     kind = django_filters.ChoiceFilter(choices=StockMovement.Kind.choices)
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
     reference = django_filters.CharFilter()
 
 
