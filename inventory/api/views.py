@@ -7,7 +7,12 @@ and to warehouse staff at the locations they work at (Location.staff).
 import django_filters
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
@@ -215,6 +220,15 @@ def _own_channel(request) -> Channel | None:
     return getattr(getattr(request, "user", None), "channel", None)
 
 
+#: The three row shapes of /availability/ (anyOf: a per-SKU row is also a valid channel row).
+AVAILABILITY_ROWS = PolymorphicProxySerializer(
+    component_name="AvailabilityRow",
+    serializers=[s.SkuAvailabilitySerializer, s.StockLevelSerializer, s.ChannelAvailabilitySerializer],
+    resource_type_field_name=None,
+    many=True,
+)
+
+
 class AvailabilityView(GenericAPIView):
     """Available units per SKU over all active locations, per location (`?location=`),
     or what one channel may sell (`?channel=`: its locations minus its buffer). A channel's
@@ -268,7 +282,10 @@ class AvailabilityView(GenericAPIView):
             OpenApiParameter("location", OpenApiTypes.STR, description="Location code: per-location rows."),
             OpenApiParameter("sku", OpenApiTypes.STR, description="Comma-separated SKU codes."),
         ],
-        responses={200: s.SkuAvailabilitySerializer, **problems(400, 401, 403)},
+        description="A page of rows in one of three shapes: per SKU over all active locations "
+        "(no filter), per stock level (`?location=`), or what a channel may sell (`?channel=`, and "
+        "always for a channel's own token).",
+        responses={200: AVAILABILITY_ROWS, **problems(400, 401, 403, 404)},
     )
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
