@@ -7,7 +7,7 @@ import pytest
 from django.test import override_settings
 
 from inventory.models import StockLevel
-from tests.fulfillment.factories import accept, make_order
+from tests.fulfillment.factories import ChannelFactory, accept, make_order
 from tests.inventory.factories import LocationFactory, SkuFactory, receive
 
 pytestmark = pytest.mark.django_db
@@ -189,3 +189,22 @@ def test_a_receipt_quantity_past_its_maximum_is_refused_naming_it(api, stock):
     )
     assert response.status_code == 400
     assert fields(response) == {"lines.0.quantity"}
+
+
+@pytest.mark.parametrize("path", ["/api/v1/inbox/documents/null/", "/api/v1/inbox/documents/x/replay/"])
+def test_a_malformed_inbox_document_id_is_not_found(api, path):
+    response = api.get(path) if path.endswith("null/") else api.post(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == PROBLEM
+
+
+@pytest.mark.parametrize("body", [b"\xa5\xff not utf-8", b'{"id": "a\x00b"}'])
+def test_an_inbox_import_that_is_not_clean_text_is_refused(api, body):
+    ChannelFactory(code="inbox-web")
+    response = api.post(
+        "/api/v1/inbox/documents/?channel=inbox-web&topic=orders/create",
+        data=body,
+        content_type="application/json",
+    )
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"] == PROBLEM

@@ -30,7 +30,8 @@ def test_a_quantity_edit_whose_line_total_passes_the_column_is_refused(api, web)
     order = make_order(web, lines=[("TSHIRT-M", 1, "99999999.00")])
     line = order.lines.get()
     response = api.post(
-        f"/api/v1/orders/{order.number}/edit-lines/", {"update": [{"line_id": line.pk, "quantity": 100_000}]},
+        f"/api/v1/orders/{order.number}/edit-lines/",
+        {"update": [{"line_id": line.pk, "quantity": 100_000}]},
         format="json",
     )
     assert response.status_code == 422, response.content

@@ -67,6 +67,19 @@ class GuardedJSONParser(JSONParser):
         return data
 
 
+def raw_text_body(request) -> str:
+    """The body as text, for views that keep the bytes as sent (the inbox): UTF-8 without NUL
+    characters, or 400 `parse_error`."""
+    raw = request.body
+    try:
+        text = raw.decode("utf-8") if raw else ""
+    except UnicodeDecodeError as error:
+        raise exceptions.ParseError("The body is not UTF-8 text.") from error
+    if NUL in text:
+        raise exceptions.ParseError(f"The body: {NUL_MESSAGE}")
+    return text
+
+
 def query_nul_fields(query_dict) -> list[str]:
     return sorted({key for key, values in query_dict.lists() if NUL in key or any(NUL in v for v in values)})
 
