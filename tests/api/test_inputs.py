@@ -208,3 +208,9 @@ def test_an_inbox_import_that_is_not_clean_text_is_refused(api, body):
     )
     assert response.status_code == 400, response.content
     assert response["Content-Type"] == PROBLEM
+
+
+def test_a_nul_byte_in_a_staff_page_query_is_400_not_500(client, cs_user):
+    client.force_login(cs_user)
+    assert client.get("/orders/?q=a%00b").status_code == 400
+    assert client.get("/orders/a%00b/").status_code == 404

@@ -42,7 +42,7 @@ from tests.fulfillment.factories import (
 pytestmark = pytest.mark.django_db
 
 #: Per operation, principal and generation mode; OMS_SCHEMATHESIS_EXAMPLES=100 for a deep run.
-EXAMPLES = int(os.environ.get("OMS_SCHEMATHESIS_EXAMPLES", "6"))
+EXAMPLES = int(os.environ.get("OMS_SCHEMATHESIS_EXAMPLES", "4"))
 #: Schema-valid requests for every principal; invalid ones (which must be refused with a
 #: documented 4xx) for the two whose requests reach validation on most operations.
 MODES = {
