@@ -44,12 +44,12 @@ pytestmark = pytest.mark.django_db
 #: Per operation, principal and generation mode; OMS_SCHEMATHESIS_EXAMPLES=100 for a deep run.
 EXAMPLES = int(os.environ.get("OMS_SCHEMATHESIS_EXAMPLES", "4"))
 #: Schema-valid requests for every principal; invalid ones (which must be refused with a
-#: documented 4xx) for the two whose requests reach validation on most operations.
+#: documented 4xx) for the admin, whose requests reach validation on every operation.
 MODES = {
     OMS_ADMIN: [GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
     CUSTOMER_SERVICE: [GenerationMode.POSITIVE],
     WAREHOUSE: [GenerationMode.POSITIVE],
-    "channel": [GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
+    "channel": [GenerationMode.POSITIVE],
 }
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
