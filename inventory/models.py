@@ -133,9 +133,10 @@ class StockLevel(models.Model):
 
     sku = models.ForeignKey(Sku, on_delete=models.PROTECT, related_name="stock_levels")
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="stock_levels")
-    on_hand = models.IntegerField(default=0)
-    reserved = models.IntegerField(default=0)
-    safety_stock = models.IntegerField(default=0)
+    # 64-bit: totals grow with every receipt; a 32-bit column overflows past 2,147,483,647.
+    on_hand = models.BigIntegerField(default=0)
+    reserved = models.BigIntegerField(default=0)
+    safety_stock = models.BigIntegerField(default=0)
     #: Where the SKU sits at the location (aisle-rack-shelf, e.g. "A-03-2"); pick lists walk
     #: the bins in this order.
     bin = models.CharField(max_length=40, blank=True, help_text='Bin or slot, e.g. "A-03-2".')
@@ -187,10 +188,10 @@ class StockMovement(models.Model):
     sku = models.ForeignKey(Sku, on_delete=models.PROTECT, related_name="+")
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    on_hand_delta = models.IntegerField(default=0)
-    reserved_delta = models.IntegerField(default=0)
-    on_hand_after = models.IntegerField()
-    reserved_after = models.IntegerField()
+    on_hand_delta = models.BigIntegerField(default=0)
+    reserved_delta = models.BigIntegerField(default=0)
+    on_hand_after = models.BigIntegerField()
+    reserved_after = models.BigIntegerField()
     reason = models.CharField(max_length=200, blank=True)
     reference = models.CharField(max_length=100, blank=True, help_text="Document number, order, transfer id.")
     holder_type = models.ForeignKey(
@@ -236,8 +237,8 @@ class Reservation(models.Model):
         CONSUMED = "consumed", "Consumed"
 
     stock_level = models.ForeignKey(StockLevel, on_delete=models.PROTECT, related_name="reservations")
-    quantity = models.IntegerField()
-    original_quantity = models.IntegerField()
+    quantity = models.BigIntegerField()
+    original_quantity = models.BigIntegerField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     holder_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     holder_id = models.PositiveBigIntegerField()

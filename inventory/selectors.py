@@ -7,7 +7,7 @@ is summed, so that one oversold-looking location never hides stock at another.
 
 from datetime import datetime
 
-from django.db.models import F, IntegerField, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import BigIntegerField, F, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 
 from oms.core.models import Channel
@@ -21,12 +21,12 @@ def level_available(prefix: str = ""):
     return Greatest(
         F(f"{prefix}on_hand") - F(f"{prefix}reserved") - F(f"{prefix}safety_stock"),
         Value(0),
-        output_field=IntegerField(),
+        output_field=BigIntegerField(),
     )
 
 
 def _sum(expression, condition: Q):
-    return Coalesce(Sum(expression, filter=condition), Value(0), output_field=IntegerField())
+    return Coalesce(Sum(expression, filter=condition), Value(0), output_field=BigIntegerField())
 
 
 def stock_levels(
@@ -120,7 +120,7 @@ def availability_for_channel(channel: Channel, *, skus=None) -> QuerySet[Sku]:
     serving = Location.objects.serving(channel).values("pk")
     queryset = _by_sku(Q(stock_levels__location__in=serving)).annotate(
         channel_available=Greatest(
-            F("available_total") - Value(channel.inventory_buffer), Value(0), output_field=IntegerField()
+            F("available_total") - Value(channel.inventory_buffer), Value(0), output_field=BigIntegerField()
         )
     )
     if skus is not None:

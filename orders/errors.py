@@ -26,6 +26,7 @@ class OrderErrorCode(StrEnum):
     PAYMENT_NOT_AUTHORIZED = "payment_not_authorized"
     PROBLEM_NOT_FIXED = "problem_not_fixed"
     PICKUP_ORDER = "pickup_order"
+    AMOUNT_TOO_LARGE = "amount_too_large"
 
 
 class OrderError(DomainError):

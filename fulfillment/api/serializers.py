@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from inventory.models import Location
@@ -40,6 +41,8 @@ class ShipmentSerializer(serializers.ModelSerializer):
     location = serializers.CharField(source="fulfillment_order.location.code", read_only=True)
     order = serializers.CharField(source="fulfillment_order.order.number", read_only=True)
     lines = ShipmentLineSerializer(many=True, read_only=True)
+    # A pickup hand-over or a carrier without a tracking page has none: "" (documented as such).
+    tracking_url = serializers.URLField(read_only=True, allow_blank=True)
 
     class Meta:
         model = Shipment
@@ -141,6 +144,7 @@ class CollectSerializer(serializers.Serializer):
     collected_by = serializers.CharField(max_length=200, help_text="Who took the goods (name, ID checked).")
 
 
+@extend_schema_serializer(component_name="FulfillmentReason")
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
 

@@ -75,13 +75,14 @@ def _step(name: str, serializer=None, summary: str = ""):
 
         view.__name__ = name
         view.__doc__ = summary
-        view = extend_schema(
+        view = action(detail=True, methods=["post"], url_path=name.replace("_", "-"))(view)
+        # After @action, which replaces the function's kwargs where extend_schema keeps its own.
+        return extend_schema(
             summary=summary,
             request=serializer,
             responses={200: s.FulfillmentOrderSerializer, **problems(400, 403, 404, 409, 422)},
             parameters=[IDEMPOTENCY_KEY],
         )(view)
-        return action(detail=True, methods=["post"], url_path=name.replace("_", "-"))(view)
 
     return decorator
 

@@ -7,13 +7,20 @@ and to warehouse staff at the locations they work at (Location.staff).
 import django_filters
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from oms.core.actor import Actor
+from oms.core.api.filters import UtcIsoDateTimeFilter
+from oms.core.api.mixins import IdempotentCreateMixin
 from oms.core.api.pagination import StandardCursorPagination
 from oms.core.api.schema import IDEMPOTENCY_KEY, problems
 from oms.core.errors import CoreErrorCode, ForbiddenError
@@ -51,7 +58,9 @@ class SkuFilter(django_filters.FilterSet):
         return queryset.filter(code=normalize_code(value))
 
     def filter_tag(self, queryset, name, value):
-        ids = [sku.pk for sku in queryset.only("pk", "tags") if value.strip().lower() in (sku.tags or [])]
+        # select_related(None): `only` may not defer the vendor the list joins.
+        tag = value.strip().lower()
+        ids = [sku.pk for sku in queryset.select_related(None).only("pk", "tags") if tag in (sku.tags or [])]
         return queryset.filter(pk__in=ids)
 
 
@@ -61,7 +70,9 @@ class SkuFilter(django_filters.FilterSet):
         summary="One SKU by code", responses={200: s.SkuSerializer, **problems(401, 403, 404)}
     ),
     create=extend_schema(
-        summary="Create a SKU (admin)", responses={201: s.SkuSerializer, **problems(400, 401, 403)}
+        summary="Create a SKU (admin)",
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: s.SkuSerializer, **problems(400, 401, 403, 422)},
     ),
     update=extend_schema(
         summary="Replace a SKU (admin)", responses={200: s.SkuSerializer, **problems(400, 401, 403, 404)}
@@ -71,6 +82,7 @@ class SkuFilter(django_filters.FilterSet):
     ),
 )
 class SkuViewSet(
+    IdempotentCreateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -108,7 +120,9 @@ class SkuViewSet(
         summary="One location by code", responses={200: s.LocationSerializer, **problems(401, 403, 404)}
     ),
     create=extend_schema(
-        summary="Create a location (admin)", responses={201: s.LocationSerializer, **problems(400, 401, 403)}
+        summary="Create a location (admin)",
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: s.LocationSerializer, **problems(400, 401, 403, 422)},
     ),
     update=extend_schema(
         summary="Replace a location (admin)",
@@ -120,6 +134,7 @@ class SkuViewSet(
     ),
 )
 class LocationViewSet(
+    IdempotentCreateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -175,8 +190,8 @@ class StockMovementFilter(StockLevelFilter):
     """The stock-level filters (SKU, location) plus kind, dates and reference."""
 
     kind = django_filters.ChoiceFilter(choices=StockMovement.Kind.choices)
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
     reference = django_filters.CharFilter()
 
 
@@ -203,6 +218,15 @@ class StockMovementViewSet(viewsets.ReadOnlyModelViewSet):
 def _own_channel(request) -> Channel | None:
     """The channel calling with its own token, if it is one."""
     return getattr(getattr(request, "user", None), "channel", None)
+
+
+#: The three row shapes of /availability/ (anyOf: a per-SKU row is also a valid channel row).
+AVAILABILITY_ROWS = PolymorphicProxySerializer(
+    component_name="AvailabilityRow",
+    serializers=[s.SkuAvailabilitySerializer, s.StockLevelSerializer, s.ChannelAvailabilitySerializer],
+    resource_type_field_name=None,
+    many=True,
+)
 
 
 class AvailabilityView(GenericAPIView):
@@ -258,7 +282,10 @@ class AvailabilityView(GenericAPIView):
             OpenApiParameter("location", OpenApiTypes.STR, description="Location code: per-location rows."),
             OpenApiParameter("sku", OpenApiTypes.STR, description="Comma-separated SKU codes."),
         ],
-        responses={200: s.SkuAvailabilitySerializer, **problems(400, 401, 403)},
+        description="A page of rows in one of three shapes: per SKU over all active locations "
+        "(no filter), per stock level (`?location=`), or what a channel may sell (`?channel=`, and "
+        "always for a channel's own token).",
+        responses={200: AVAILABILITY_ROWS, **problems(400, 401, 403, 404)},
     )
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())

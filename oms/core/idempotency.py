@@ -32,6 +32,13 @@ def request_fingerprint(method: str, path: str, body) -> str:
     return hashlib.sha256(f"{method} {path}\n{canonical}".encode()).hexdigest()
 
 
+def scope_path(request) -> str:
+    """The request's path as one scope for every spelling of it: resource numbers and codes
+    are looked up case-insensitively (`/orders/oms-x/` is `/orders/OMS-X/`), and a missing
+    trailing slash names the same resource."""
+    return request.path.rstrip("/").upper() + "/"
+
+
 def principal_scope(user) -> str:
     channel = getattr(user, "channel", None)
     if channel is not None:
@@ -56,13 +63,15 @@ def idempotent(request, handler: Callable[[], Response]) -> Response:
     if key is None:
         return run_atomic(lambda: _run(handler))
     key = key.strip()
-    if not key or len(key) > MAX_KEY_LENGTH:
+    if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
         raise DomainError(
             CoreErrorCode.IDEMPOTENCY_KEY_INVALID,
-            f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} characters.",
+            f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} printable characters.",
+            details={"header": HEADER},
         )
-    scope = f"{principal_scope(request.user)} {request.path}"
-    fingerprint = request_fingerprint(request.method, request.path, request.data)
+    path = scope_path(request)
+    scope = f"{principal_scope(request.user)} {path}"
+    fingerprint = request_fingerprint(request.method, path, request.data)
     return run_atomic(lambda: _once(scope, key, fingerprint, handler))
 
 

@@ -10,7 +10,7 @@ every component it states, and compared with the channel's totals at the currenc
 from dataclasses import dataclass
 from decimal import Decimal
 
-from oms.core.money import ZERO, exact, quantize
+from oms.core.money import EXACT_MAX, ZERO, exact, quantize
 
 from ..models import OrderCharge, OrderLine
 
@@ -91,6 +91,22 @@ def compute_totals(
         "fees": exact(fees_total),
         "total": exact(total),
     }
+
+
+LINE_MONEY = ("subtotal", "discount", "tax")
+
+
+def amount_past_columns(lines, computed: dict) -> str | None:
+    """The first figure (a line's scaled money, or an order total) past EXACT_MAX, the largest
+    amount the money columns keep, named for people ("line 2 subtotal", "total"); else None."""
+    for line in lines:
+        for name in LINE_MONEY:
+            if abs(getattr(line, name)) > EXACT_MAX:
+                return f"line {line.line_number} {name}"
+    for name, value in computed.items():
+        if abs(value) > EXACT_MAX:
+            return name
+    return None
 
 
 def totals_problem(stated: dict, computed: dict, currency: str) -> str | None:

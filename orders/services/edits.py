@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from inventory.models import Location, Sku, normalize_code
 from oms.core.actor import Actor
+from oms.core.money import EXACT_MAX
 from oms.core.transactions import transactional
 
 from ..errors import OrderConflict, OrderError, OrderErrorCode
@@ -15,6 +16,7 @@ from ..permissions import ORDER_EDIT
 from ..signals import order_edited
 from .amounts import (
     TOTAL_FIELDS,
+    amount_past_columns,
     apply_totals,
     compute_totals,
     scale_to_quantity,
@@ -276,21 +278,20 @@ def order_edit_lines(
     touched = [lines[pk] for pk in sorted(changed_ids | money_ids | set(remove))]
     if not (touched or added):
         return order
+    computed = compute_totals(
+        [*lines.values(), *added],
+        list(OrderCharge.objects.filter(order=order)),
+        order_tax=order.order_tax,
+        order_discount=order.order_discount,
+        taxes_included=order.taxes_included,
+    )
+    _check_amounts_fit([*touched, *added], computed)
     OrderLine.objects.bulk_update(touched, EDITED_FIELDS)
     _save_added(added)
     changes += [
         {"line": line.line_number, "field": "added", "before": None, "after": _line_summary(line)}
         for line in added
     ]
-
-    charges = list(OrderCharge.objects.filter(order=order))
-    computed = compute_totals(
-        [*lines.values(), *added],
-        charges,
-        order_tax=order.order_tax,
-        order_discount=order.order_discount,
-        taxes_included=order.taxes_included,
-    )
     apply_totals(order, computed)
     events = [
         timeline_event(
@@ -331,6 +332,17 @@ EDITED_FIELDS = [
     "quantity_cancelled",
     "removed_at",
 ]
+
+
+def _check_amounts_fit(lines: list[OrderLine], computed: dict) -> None:
+    """Refuse, before anything is written, an edit whose money passes what the columns keep."""
+    past = amount_past_columns(lines, computed)
+    if past is not None:
+        raise OrderError(
+            OrderErrorCode.AMOUNT_TOO_LARGE,
+            f"The edit takes the {past} past {EXACT_MAX}, the largest amount kept.",
+            details={"amount": past, "maximum": str(EXACT_MAX)},
+        )
 
 
 def _added_lines(order: Order, lines: dict[int, OrderLine], add: list[dict], skus) -> list[OrderLine]:

@@ -6,6 +6,7 @@
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -24,6 +25,7 @@ TITLES = {
     405: "Method not allowed",
     406: "Not acceptable",
     409: "Conflict",
+    413: "Request too large",
     415: "Unsupported media type",
     422: "Unprocessable request",
     429: "Too many requests",
@@ -80,6 +82,10 @@ def problem_exception_handler(exc, context):
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
 
+    if isinstance(exc, RequestDataTooBig):
+        set_rollback()
+        body = problem(413, "request_too_large", too_large_detail(), instance=instance)
+        return Response(body, status=413, content_type=CONTENT_TYPE)
     if transient_reason(exc) is not None:  # escaped every retry, or met outside run_atomic
         exc = ServiceBusy("The system is busy with concurrent changes; try again.")
     if isinstance(exc, DomainError):
@@ -116,8 +122,20 @@ def problem_exception_handler(exc, context):
     return Response(body, status=exc.status_code, headers=headers, content_type=CONTENT_TYPE)
 
 
-def problem_response(status_code: int, code: str, detail: str, instance: str = "") -> JsonResponse:
-    """For plain Django views (404 / 500 handlers under /api/)."""
+def problem_response(status_code: int, code: str, detail: str, instance: str = "", **extra) -> JsonResponse:
+    """For plain Django views and middleware (404 / 500 handlers under /api/)."""
     return JsonResponse(
-        problem(status_code, code, detail, instance=instance), status=status_code, content_type=CONTENT_TYPE
+        problem(status_code, code, detail, instance=instance, **extra),
+        status=status_code,
+        content_type=CONTENT_TYPE,
     )
+
+
+def too_large_detail() -> str:
+    from django.conf import settings
+
+    return f"The request body is over the limit of {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes."
+
+
+def request_too_large_response(instance: str = "") -> JsonResponse:
+    return problem_response(413, "request_too_large", too_large_detail(), instance)

@@ -1,6 +1,5 @@
 """Inbox API: the documents channels sent (linked from each order), a manual import, a replay."""
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -11,9 +10,11 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404  # a malformed id is 404, not a ValueError
 from rest_framework.response import Response
 
 from oms.core.actor import Actor
+from oms.core.api.inputs import raw_text_body
 from oms.core.api.pagination import StandardCursorPagination
 from oms.core.api.schema import IDEMPOTENCY_KEY, problems
 from oms.core.errors import DomainError, ForbiddenError
@@ -161,7 +162,7 @@ class InboxDocumentViewSet(viewsets.GenericViewSet):
         },
     )
     def create(self, request):
-        raw = request.body.decode("utf-8", errors="strict") if request.body else ""
+        raw = raw_text_body(request)
         params = ImportParamsSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         channel = _import_channel(request, params.validated_data.get("channel"))
