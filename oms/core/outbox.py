@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import OutboxEvent
+from .signals import outbox_committed
 
 
 def _require_transaction() -> None:
@@ -24,7 +25,14 @@ def outbox_event(topic: str, *, aggregate_type: str, aggregate_id, payload: dict
 
 def outbox_write(events: list[OutboxEvent]) -> list[OutboxEvent]:
     _require_transaction()
-    return OutboxEvent.objects.bulk_create(events)
+    written = OutboxEvent.objects.bulk_create(events)
+    if outbox_committed.has_listeners():
+        transaction.on_commit(_announce, robust=True)
+    return written
+
+
+def _announce() -> None:
+    outbox_committed.send(sender=OutboxEvent)
 
 
 def outbox_emit(topic: str, *, aggregate_type: str, aggregate_id, payload: dict) -> OutboxEvent:
