@@ -217,12 +217,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The `webhooks` section (the messages webhook endpoints receive) is an OpenAPI 3.1 feature.
+    "OAS_VERSION": "3.1.0",
+    "WEBHOOKS": ["oms.integrations.webhooks.openapi.order_event"],
     "ENUM_NAME_OVERRIDES": {
         "OrderStatusEnum": "orders.models.Order.Status",
         "OrderPaymentStatusEnum": "orders.models.Order.PaymentStatus",
         "HoldKindEnum": "orders.models.Hold.Kind",
         "DeliveryMethodEnum": "orders.models.Order.DeliveryMethod",
         "InboxDocumentStatusEnum": "oms.integrations.inbox.models.InboxDocument.Status",
+        "WebhookDeliveryStatusEnum": "oms.integrations.webhooks.models.WebhookDelivery.Status",
     },
 }
 

@@ -14,6 +14,7 @@ from .models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 
 class EndpointForm(forms.ModelForm):
+    url = forms.URLField(max_length=500, assume_scheme="https", help_text="https://... (no redirects).")
     events = forms.CharField(help_text='Comma-separated: "order.shipped, order.*" or "*".')
     new_secret = forms.CharField(
         required=False,
