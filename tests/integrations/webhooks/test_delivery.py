@@ -1,6 +1,7 @@
 """Outbox rows reach every subscribed endpoint, signed, in order, through failures."""
 
 import json
+from itertools import pairwise
 from datetime import timedelta
 
 import pytest
@@ -186,7 +187,7 @@ def test_retries_back_off_exponentially_with_jitter_over_about_three_days(settin
     attempts = settings.OMS_WEBHOOK_MAX_ATTEMPTS
     assert attempts >= 8
     waits = [services.backoff(n).total_seconds() for n in range(1, attempts)]
-    assert all(later > earlier * 0.75 for earlier, later in zip(waits, waits[1:], strict=False))
+    assert all(later > earlier * 0.75 for earlier, later in pairwise(waits))
     assert 2.5 * 86400 < sum(waits) < 4 * 86400
     assert len({services.backoff(3).total_seconds() for _ in range(5)}) > 1  # jitter
 
