@@ -1,8 +1,8 @@
 """Outbox rows reach every subscribed endpoint, signed, in order, through failures."""
 
 import json
-from itertools import pairwise
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 from django.core import mail
