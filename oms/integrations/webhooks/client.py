@@ -43,7 +43,7 @@ def timeout() -> httpx.Timeout:
 
 def lease_seconds() -> float:
     """How long one attempt can take at most, with a margin: a worker's lease on a delivery."""
-    return settings.OMS_WEBHOOK_CONNECT_TIMEOUT + 2 * settings.OMS_WEBHOOK_READ_TIMEOUT + 30
+    return settings.OMS_WEBHOOK_CONNECT_TIMEOUT + 2 * settings.OMS_WEBHOOK_READ_TIMEOUT + 5
 
 
 def signature_header(secrets: list[str], message_id: str, timestamp: datetime, body: str) -> str:
