@@ -7,7 +7,8 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 from oms.beat import SeedingDatabaseScheduler
 from oms.celery import app
 
-pytestmark = pytest.mark.django_db
+# The scheduler closes "old" connections as beat does, which a test's wrapping transaction would not survive.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def start_beat() -> SeedingDatabaseScheduler:

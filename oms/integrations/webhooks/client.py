@@ -6,6 +6,8 @@ and `trust_env=False` keeps proxies and .netrc from the environment out of the w
 is a failed attempt: the receiver must give its final URL.
 """
 
+import os
+import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -61,6 +63,21 @@ def headers_for(secrets: list[str], message_id: str, timestamp: datetime, body: 
     }
 
 
+_shared: dict = {}
+_shared_lock = threading.Lock()
+
+
+def shared_client() -> httpx.Client:
+    """One client per process (a forked worker makes its own): building one loads the CA bundle
+    (~90 ms), and its pool keeps connections to a receiver alive between messages."""
+    with _shared_lock:
+        client = _shared.get(os.getpid())
+        if client is None:
+            _shared.clear()
+            client = _shared[os.getpid()] = httpx.Client(follow_redirects=False, trust_env=False)
+        return client
+
+
 def _read_excerpt(response: httpx.Response) -> str:
     data = b""
     for chunk in response.iter_bytes():
@@ -81,10 +98,9 @@ def post(url: str, body: str, headers: dict[str, str]) -> Outcome:
     except UnsafeUrl as error:
         return Outcome(False, None, elapsed(), error=f"Refused: {error}")
     try:
-        with (
-            httpx.Client(timeout=timeout(), follow_redirects=False, trust_env=False) as client,
-            client.stream("POST", url, content=body.encode(), headers=headers) as response,
-        ):
+        with shared_client().stream(
+            "POST", url, content=body.encode(), headers=headers, timeout=timeout(), follow_redirects=False
+        ) as response:
             excerpt = _read_excerpt(response)
             code = response.status_code
     except httpx.TimeoutException as error:

@@ -183,13 +183,16 @@ def test_redelivery_sends_the_same_message_again(receiver):
     receiver.verify_all(endpoint.secret)
 
 
-def test_retries_back_off_exponentially_with_jitter_over_about_three_days(settings):
+def test_retries_back_off_exponentially_with_jitter_over_about_three_days(settings, monkeypatch):
     attempts = settings.OMS_WEBHOOK_MAX_ATTEMPTS
     assert attempts >= 8
+    jittered = {services.backoff(3).total_seconds() for _ in range(5)}
+    assert len(jittered) > 1 and all(0.75 * 160 <= wait <= 1.25 * 160 for wait in jittered)
+    monkeypatch.setattr("oms.integrations.webhooks.services.delivery.random.uniform", lambda low, high: 1.0)
     waits = [services.backoff(n).total_seconds() for n in range(1, attempts)]
-    assert all(later > earlier * 0.75 for earlier, later in pairwise(waits))
-    assert 2.5 * 86400 < sum(waits) < 4 * 86400
-    assert len({services.backoff(3).total_seconds() for _ in range(5)}) > 1  # jitter
+    assert waits[:4] == [10, 40, 160, 640]  # x4 each time, then capped at 30 hours
+    assert all(later >= earlier for earlier, later in pairwise(waits))
+    assert 2.5 * 86400 < sum(waits) < 3.5 * 86400
 
 
 def test_purge_deletes_only_handed_over_outbox_rows_older_than_the_retention(settings, receiver):

@@ -27,10 +27,11 @@ from oms.core.transactions import transactional
 from .. import client
 from ..models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from .endpoints import endpoint_disable, signing_secrets
-from .locks import lock_delivery, try_lock_delivery
+from .locks import lock_chain_head, lock_delivery
 
 logger = logging.getLogger(__name__)
 Status = WebhookDelivery.Status
+OUTCOME_FIELDS = ["last_status_code", "last_error", "leased_until"]
 
 
 def backoff(attempt: int) -> timedelta:
@@ -65,15 +66,16 @@ def _earlier_event_pending(delivery: WebhookDelivery) -> bool:
 def _claim(endpoint_id: int, aggregate_type: str, aggregate_id: str):
     """('send', delivery) | ('wait', when) | ('busy', None) | ('done', None)."""
     now = timezone.now()
-    head = _chain(endpoint_id, aggregate_type, aggregate_id).values_list("pk", flat=True).first()
-    if head is None:
-        return "done", None
-    delivery = try_lock_delivery(head)
-    if delivery is None or (delivery.leased_until and delivery.leased_until > now):
-        return "busy", None  # another worker is sending it (or it closed a moment ago)
+    chain = _chain(endpoint_id, aggregate_type, aggregate_id)
+    delivery = lock_chain_head(chain)
+    if delivery is None:
+        # PostgreSQL may find no row when the head it waited for closed meanwhile: look again.
+        return ("busy", None) if chain.exists() else ("done", None)
+    if delivery.leased_until and delivery.leased_until > now:
+        return "busy", None  # another worker is sending it
     if delivery.next_attempt_at > now:
         return "wait", delivery.next_attempt_at
-    if not WebhookEndpoint.objects.filter(pk=endpoint_id, active=True).exists():
+    if not delivery.endpoint.active:
         return "done", None  # disabled: its deliveries wait until an admin enables it again
     if _earlier_event_pending(delivery):
         return "busy", None
@@ -84,14 +86,16 @@ def _claim(endpoint_id: int, aggregate_type: str, aggregate_id: str):
 
 
 def _send(delivery: WebhookDelivery) -> client.Outcome:
-    endpoint = WebhookEndpoint.objects.get(pk=delivery.endpoint_id)
+    endpoint = delivery.endpoint
     now = timezone.now()
     headers = client.headers_for(signing_secrets(endpoint, now=now), delivery.message_id, now, delivery.body)
     return client.post(endpoint.url, delivery.body, headers)
 
 
 @transactional
-def _record(delivery_id: int, outcome: client.Outcome, started_at, attempt: int) -> WebhookDelivery | None:
+def _record(
+    delivery_id: int, outcome: client.Outcome, started_at, attempt: int, *, endpoint_failing: bool = True
+) -> WebhookDelivery | None:
     delivery = lock_delivery(delivery_id)
     if delivery is None:
         return None
@@ -109,20 +113,21 @@ def _record(delivery_id: int, outcome: client.Outcome, started_at, attempt: int)
     delivery.leased_until = None
     if delivery.status not in WebhookDelivery.OPEN or delivery.attempts != attempt:
         # Sent twice (a lease ran out while this worker was still waiting): the other one decides.
-        delivery.save(update_fields=["last_status_code", "last_error", "leased_until"])
+        delivery.save(update_fields=OUTCOME_FIELDS)
         return delivery
     if outcome.succeeded:
         delivery.status, delivery.delivered_at = Status.SUCCEEDED, now
-        WebhookEndpoint.objects.filter(pk=delivery.endpoint_id, consecutive_failures__gt=0).update(
-            consecutive_failures=0, failing_since=None
-        )
+        if endpoint_failing:
+            WebhookEndpoint.objects.filter(pk=delivery.endpoint_id, consecutive_failures__gt=0).update(
+                consecutive_failures=0, failing_since=None
+            )
     else:
         if delivery.attempts >= settings.OMS_WEBHOOK_MAX_ATTEMPTS:
             delivery.status, delivery.dead_at = Status.DEAD, now
         else:
             delivery.status, delivery.next_attempt_at = Status.RETRYING, now + backoff(delivery.attempts)
         _count_failure(delivery.endpoint_id, now)
-    delivery.save()
+    delivery.save(update_fields=[*OUTCOME_FIELDS, "status", "delivered_at", "dead_at", "next_attempt_at"])
     return delivery
 
 
@@ -158,7 +163,8 @@ def delivery_chain_run(
             return sent, value if state == "wait" else None
         delivery, attempt_started = value, timezone.now()
         outcome = _send(delivery)
-        recorded = _record(delivery.pk, outcome, attempt_started, delivery.attempts)
+        failing = delivery.endpoint.consecutive_failures > 0
+        recorded = _record(delivery.pk, outcome, attempt_started, delivery.attempts, endpoint_failing=failing)
         sent += 1
         if recorded is not None and recorded.status == Status.RETRYING:
             return sent, recorded.next_attempt_at

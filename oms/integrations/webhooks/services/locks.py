@@ -14,10 +14,11 @@ def claim_outbox(batch: int) -> list[OutboxEvent]:
     return list(for_update(pending, skip_locked=True)[:batch])
 
 
-def try_lock_delivery(delivery_id: int) -> WebhookDelivery | None:
-    """The delivery if it is still open and nobody else is claiming it right now."""
-    open_deliveries = WebhookDelivery.objects.filter(pk=delivery_id, status__in=WebhookDelivery.OPEN)
-    return for_update(open_deliveries, skip_locked=True).first()
+def lock_chain_head(chain) -> WebhookDelivery | None:
+    """The first open delivery of a chain (ordered by sequence), locked, with its endpoint (read,
+    not locked: `OF self`). Waits for a sender that holds it for a moment (its claim or record);
+    never skips it, or the chain would overtake its own head."""
+    return for_update(chain.select_related("endpoint")).first()
 
 
 def lock_delivery(delivery_id: int) -> WebhookDelivery | None:
