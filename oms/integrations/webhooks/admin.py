@@ -10,7 +10,10 @@ from django.utils import timezone
 from oms.core.actor import Actor
 
 from . import services
+from .errors import WebhookError
+from .events import valid_pattern
 from .models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from .urlsafety import UnsafeUrl, check_url
 
 
 class EndpointForm(forms.ModelForm):
@@ -30,10 +33,29 @@ class EndpointForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["events"] = ", ".join(self.instance.events)
-            del self.fields["new_secret"]  # rotate instead (action)
+
+    def clean_url(self):
+        try:
+            check_url(self.cleaned_data["url"], resolve=False)
+        except UnsafeUrl as error:
+            raise forms.ValidationError(str(error)) from error
+        return self.cleaned_data["url"]
 
     def clean_events(self):
-        return [part.strip() for part in self.cleaned_data["events"].split(",") if part.strip()]
+        events = [part.strip() for part in self.cleaned_data["events"].split(",") if part.strip()]
+        bad = [pattern for pattern in events if not valid_pattern(pattern)]
+        if bad or not events:
+            raise forms.ValidationError(f"Not an event type or pattern: {', '.join(bad) or '(none)'}.")
+        return events
+
+    def clean_new_secret(self):
+        secret = self.cleaned_data.get("new_secret") or ""
+        if secret:
+            try:
+                services.secret_check(secret)
+            except WebhookError as error:
+                raise forms.ValidationError(error.message) from error
+        return secret
 
 
 class AttemptInline(admin.TabularInline):
@@ -54,6 +76,10 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     list_filter = ("active",)
     search_fields = ("url", "description")
     actions = ["rotate_secret", "redeliver_last_day", "redeliver_dead"]
+
+    def get_fields(self, request, obj=None):
+        fields = ["url", "events", "active", "description"]
+        return fields if obj is not None else [*fields, "new_secret"]  # rotate a secret with the action
 
     def save_model(self, request, obj, form, change):
         actor = Actor.for_user(request.user)
@@ -77,6 +103,13 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
             )
         obj.pk, obj.secret = saved.pk, saved.secret
         obj.refresh_from_db()
+
+    def delete_model(self, request, obj):
+        services.endpoint_delete(endpoint=obj, actor=Actor.for_user(request.user))
+
+    def delete_queryset(self, request, queryset):
+        for endpoint in queryset.order_by("pk"):
+            services.endpoint_delete(endpoint=endpoint, actor=Actor.for_user(request.user))
 
     @admin.action(description="Rotate the secret (the old one signs for 24 hours more)")
     def rotate_secret(self, request, queryset):

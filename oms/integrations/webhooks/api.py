@@ -197,7 +197,7 @@ class WebhookEndpointViewSet(viewsets.GenericViewSet):
         return Response(EndpointSerializer(updated).data)
 
     def destroy(self, request, pk=None):
-        self.get_object().delete()
+        services.endpoint_delete(endpoint=self.get_object(), actor=Actor.from_request(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(

@@ -4,9 +4,11 @@ from .delivery import backoff, delivery_chain_run, due_chains
 from .dispatch import outbox_dispatch, outbox_purge, wake_chains
 from .endpoints import (
     endpoint_create,
+    endpoint_delete,
     endpoint_disable,
     endpoint_rotate_secret,
     endpoint_update,
+    secret_check,
     secret_generate,
     signing_secrets,
 )
@@ -19,12 +21,14 @@ __all__ = [
     "delivery_redeliver",
     "due_chains",
     "endpoint_create",
+    "endpoint_delete",
     "endpoint_disable",
     "endpoint_redeliver_range",
     "endpoint_rotate_secret",
     "endpoint_update",
     "outbox_dispatch",
     "outbox_purge",
+    "secret_check",
     "secret_generate",
     "signing_secrets",
     "wake_chains",

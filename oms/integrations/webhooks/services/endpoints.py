@@ -30,7 +30,7 @@ def secret_generate() -> str:
     return SECRET_PREFIX + base64.b64encode(random_secrets.token_bytes(32)).decode()
 
 
-def _checked_secret(secret: str) -> str:
+def secret_check(secret: str) -> str:
     body = secret[len(SECRET_PREFIX) :] if secret.startswith(SECRET_PREFIX) else ""
     try:
         raw = base64.b64decode(body + "==", validate=False) if body else b""
@@ -71,7 +71,7 @@ def endpoint_create(
     endpoint = WebhookEndpoint.objects.create(
         url=_checked_url(url),
         events=_checked_events(events),
-        secret=_checked_secret(secret) if secret else secret_generate(),
+        secret=secret_check(secret) if secret else secret_generate(),
         active=active,
         description=description,
     )
@@ -101,6 +101,15 @@ def endpoint_update(*, endpoint: WebhookEndpoint, actor: Actor, **changes) -> We
     return endpoint
 
 
+@transactional
+def endpoint_delete(*, endpoint: WebhookEndpoint, actor: Actor) -> None:
+    """Remove an endpoint with its delivery log (to stop sending but keep the log: deactivate)."""
+    locked = lock_endpoint(endpoint.pk)
+    if locked is not None:
+        locked.delete()
+        logger.info("webhook endpoint %s (%s) deleted by %s", endpoint.pk, endpoint.url, actor)
+
+
 def _resume(endpoint_id: int) -> None:
     from ..tasks import sweep
 
@@ -117,7 +126,7 @@ def endpoint_rotate_secret(
     endpoint = lock_endpoint(endpoint.pk)
     endpoint.previous_secret = endpoint.secret
     endpoint.previous_secret_expires_at = timezone.now() + overlap
-    endpoint.secret = _checked_secret(secret) if secret else secret_generate()
+    endpoint.secret = secret_check(secret) if secret else secret_generate()
     endpoint.save(update_fields=["secret", "previous_secret", "previous_secret_expires_at", "updated_at"])
     logger.info("webhook endpoint %s: secret rotated by %s", endpoint.pk, actor)
     return endpoint
