@@ -268,6 +268,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # One line per task run is noise when tasks run in process; failures still show.
         "celery.app.trace": {"level": "WARNING"},
+        # One line per webhook attempt; the attempt log has them.
+        "httpx": {"level": "WARNING"},
         # Without a broker kombu warns about the in-memory transport's missing hostname.
         "kombu.connection": {"level": "WARNING" if REDIS_URL else "ERROR"},
     },

@@ -62,6 +62,13 @@ def _earlier_event_pending(delivery: WebhookDelivery) -> bool:
     ).exists()
 
 
+def _overtaken(chain, delivery: WebhookDelivery) -> bool:
+    """Under READ COMMITTED each statement sees the latest commits: a dispatcher may have
+    committed an earlier event's delivery between reading the head and checking the outbox.
+    Checked after the outbox (that commit is atomic: one check or the other sees it)."""
+    return chain.values_list("sequence", flat=True).first() != delivery.sequence
+
+
 @transactional
 def _claim(endpoint_id: int, aggregate_type: str, aggregate_id: str):
     """('send', delivery) | ('wait', when) | ('busy', None) | ('done', None)."""
@@ -77,8 +84,8 @@ def _claim(endpoint_id: int, aggregate_type: str, aggregate_id: str):
         return "wait", delivery.next_attempt_at
     if not delivery.endpoint.active:
         return "done", None  # disabled: its deliveries wait until an admin enables it again
-    if _earlier_event_pending(delivery):
-        return "busy", None
+    if _earlier_event_pending(delivery) or _overtaken(chain, delivery):
+        return "busy", None  # whoever hands the earlier one over wakes this chain again
     delivery.attempts += 1
     delivery.leased_until = now + timedelta(seconds=client.lease_seconds())
     delivery.save(update_fields=["attempts", "leased_until"])
