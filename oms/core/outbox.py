@@ -1,9 +1,15 @@
-"""Write domain events to the outbox, always inside the transaction of the change."""
+"""Write domain events to the outbox, always inside the transaction of the change.
+
+Readers that follow the outbox by id (the ERP export) register how far back they still need
+it, so the purge never deletes a row one of them has not read."""
+
+from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
 
 from .models import OutboxEvent
+from .signals import outbox_committed
 
 
 def _require_transaction() -> None:
@@ -24,10 +30,32 @@ def outbox_event(topic: str, *, aggregate_type: str, aggregate_id, payload: dict
 
 def outbox_write(events: list[OutboxEvent]) -> list[OutboxEvent]:
     _require_transaction()
-    return OutboxEvent.objects.bulk_create(events)
+    written = OutboxEvent.objects.bulk_create(events)
+    if outbox_committed.has_listeners():
+        transaction.on_commit(_announce, robust=True)
+    return written
+
+
+def _announce() -> None:
+    outbox_committed.send(sender=OutboxEvent)
 
 
 def outbox_emit(topic: str, *, aggregate_type: str, aggregate_id, payload: dict) -> OutboxEvent:
     return outbox_write(
         [outbox_event(topic, aggregate_type=aggregate_type, aggregate_id=aggregate_id, payload=payload)]
     )[0]
+
+
+_READERS: list[Callable[[], int | None]] = []
+
+
+def register_outbox_reader(oldest_needed: Callable[[], int | None]) -> None:
+    """`oldest_needed()` answers the lowest outbox id the reader has not read yet (None: none)."""
+    if oldest_needed not in _READERS:
+        _READERS.append(oldest_needed)
+
+
+def outbox_oldest_needed() -> int | None:
+    """The lowest outbox id some reader still needs; rows from it on must be kept."""
+    needed = [oldest for oldest in (reader() for reader in _READERS) if oldest is not None]
+    return min(needed, default=None)

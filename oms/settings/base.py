@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "oms.integrations.inbox",
     "oms.integrations.erp",
     "oms.integrations.feeds",
+    "oms.integrations.webhooks",
+    "django_celery_beat",
     "oms.desk",
     "oms.demo",
 ]
@@ -142,6 +144,28 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 #: Seconds between full inventory feed pushes to every channel.
 OMS_FEED_FULL_PUSH_SECONDS = int(os.environ.get("OMS_FEED_FULL_PUSH_SECONDS", str(6 * 60 * 60)))
+
+# --- Celery reliability and queues (issue 18) ---------------------------------------------------
+# A task is acked when it has finished (acks_late) and put back when its worker dies
+# (reject_on_worker_lost), so Redis must not hand an unacked task to another worker while the
+# first is still on it: the visibility timeout is above the longest task (a webhook chain run
+# stops after 60 s, a job after its items; nothing runs for an hour). Webhook retries further out
+# than 5 minutes are not Celery ETAs (they would outlive the timeout): the sweep finds them.
+OMS_CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("OMS_CELERY_VISIBILITY_TIMEOUT", str(2 * 60 * 60)))
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": OMS_CELERY_VISIBILITY_TIMEOUT}
+CELERY_TASK_DEFAULT_QUEUE = "default"
+#: One queue per kind of work, so a slow receiver or a channel outage never holds up the rest.
+OMS_CELERY_QUEUES = ("default", "webhooks", "channel", "feeds", "erp")
+CELERY_TASK_ROUTES = {
+    "webhooks.*": {"queue": "webhooks"},
+    "inbox.*": {"queue": "channel"},
+    "channel.*": {"queue": "channel"},
+    "feeds.*": {"queue": "feeds"},
+    "erp.*": {"queue": "erp"},
+}
+# Beat schedules live in the database (django-celery-beat), editable in the admin; the entries
+# below are created there when missing and then left to the admin (oms/beat.py).
+CELERY_BEAT_SCHEDULER = "oms.beat:SeedingDatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict = {
     # Orders are sourced right after their intake commits; this catches any a lost wake-up left.
     "fulfillment-source-requested": {"task": "fulfillment.source_requested", "schedule": 60},
@@ -163,6 +187,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "erp-import-files": {"task": "erp.import_files", "schedule": 60},
     "feeds-tick": {"task": "feeds.tick", "schedule": 5},
     "feeds-push-full": {"task": "feeds.push_full", "schedule": OMS_FEED_FULL_PUSH_SECONDS},
+    # Webhooks: hand over outbox rows a lost wake-up left, wake deliveries that are due.
+    "webhooks-sweep": {
+        "task": "webhooks.sweep",
+        "schedule": float(os.environ.get("OMS_WEBHOOK_SWEEP_SECONDS", "30")),
+    },
+    "webhooks-purge-outbox": {"task": "webhooks.purge_outbox", "schedule": 24 * 60 * 60},
 }
 
 REST_FRAMEWORK = {
@@ -204,12 +234,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The `webhooks` section (the messages webhook endpoints receive) is an OpenAPI 3.1 feature.
+    "OAS_VERSION": "3.1.0",
+    "WEBHOOKS": ["oms.integrations.webhooks.openapi.order_event"],
     "ENUM_NAME_OVERRIDES": {
         "OrderStatusEnum": "orders.models.Order.Status",
         "OrderPaymentStatusEnum": "orders.models.Order.PaymentStatus",
         "HoldKindEnum": "orders.models.Hold.Kind",
         "DeliveryMethodEnum": "orders.models.Order.DeliveryMethod",
         "InboxDocumentStatusEnum": "oms.integrations.inbox.models.InboxDocument.Status",
+        "WebhookDeliveryStatusEnum": "oms.integrations.webhooks.models.WebhookDelivery.Status",
     },
 }
 
@@ -220,6 +254,28 @@ OMS_INBOX_RETENTION_DAYS = int(os.environ.get("OMS_INBOX_RETENTION_DAYS", "90"))
 # Personal data: orders older than this many days may be anonymized by the retention task.
 OMS_CUSTOMER_DATA_RETENTION_DAYS = int(os.environ.get("OMS_CUSTOMER_DATA_RETENTION_DAYS", "0")) or None
 
+# --- Outbound webhooks (issue 18, oms/integrations/webhooks) -------------------------------------
+# Dispatch outbox rows right after their commit (a Celery task; in process without REDIS_URL).
+OMS_WEBHOOKS_DISPATCH_ON_COMMIT = env_bool("OMS_WEBHOOKS_DISPATCH_ON_COMMIT", True)
+# Handed-over outbox rows are purged after this many days; succeeded deliveries after theirs.
+OMS_OUTBOX_RETENTION_DAYS = int(os.environ.get("OMS_OUTBOX_RETENTION_DAYS", "7"))
+OMS_WEBHOOK_DELIVERY_RETENTION_DAYS = int(os.environ.get("OMS_WEBHOOK_DELIVERY_RETENTION_DAYS", "30"))
+# Retries: base * factor^(n-1) seconds, capped, +-25% jitter; 10 attempts span about 3 days
+# (10 s, 40 s, 2.7 min, 11 min, 43 min, 2.8 h, 11 h, 30 h, 30 h), then a dead letter.
+OMS_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("OMS_WEBHOOK_MAX_ATTEMPTS", "10"))
+OMS_WEBHOOK_RETRY_BASE_SECONDS = float(os.environ.get("OMS_WEBHOOK_RETRY_BASE_SECONDS", "10"))
+OMS_WEBHOOK_RETRY_FACTOR = float(os.environ.get("OMS_WEBHOOK_RETRY_FACTOR", "4"))
+OMS_WEBHOOK_RETRY_CAP_SECONDS = float(os.environ.get("OMS_WEBHOOK_RETRY_CAP_SECONDS", str(30 * 60 * 60)))
+# An endpoint failing this many attempts in a row, for at least this many hours, is disabled
+# (the admins get an email).
+OMS_WEBHOOK_DISABLE_AFTER_FAILURES = int(os.environ.get("OMS_WEBHOOK_DISABLE_AFTER_FAILURES", "50"))
+OMS_WEBHOOK_DISABLE_AFTER_HOURS = float(os.environ.get("OMS_WEBHOOK_DISABLE_AFTER_HOURS", "24"))
+OMS_WEBHOOK_CONNECT_TIMEOUT = float(os.environ.get("OMS_WEBHOOK_CONNECT_TIMEOUT", "5"))
+OMS_WEBHOOK_READ_TIMEOUT = float(os.environ.get("OMS_WEBHOOK_READ_TIMEOUT", "10"))
+# URL safety: http to loopback is allowed with DEBUG or this; private addresses only with the next.
+OMS_WEBHOOK_ALLOW_HTTP_LOOPBACK = env_bool("OMS_WEBHOOK_ALLOW_HTTP_LOOPBACK", False)
+OMS_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("OMS_WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -229,6 +285,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # One line per task run is noise when tasks run in process; failures still show.
         "celery.app.trace": {"level": "WARNING"},
+        # One line per webhook attempt; the attempt log has them.
+        "httpx": {"level": "WARNING"},
         # Without a broker kombu warns about the in-memory transport's missing hostname.
         "kombu.connection": {"level": "WARNING" if REDIS_URL else "ERROR"},
     },

@@ -26,6 +26,7 @@ from inventory import services as inventory
 from oms.core.actor import Actor
 from oms.core.roles import CUSTOMER_SERVICE, OMS_ADMIN, WAREHOUSE
 from oms.integrations.inbox import services as inbox
+from oms.integrations.webhooks import services as webhooks
 from orders import services as orders
 from returns import services as returns
 from tests.conftest import make_user
@@ -157,6 +158,16 @@ MATRIX = {
     ("POST", f"{V1}/inbox/documents/"): row(AGENTS | CHANNELS),
     ("GET", f"{V1}/inbox/documents/{{pk}}/"): row(AGENTS | {CHANNEL}, hidden={OTHER_CHANNEL}),
     ("POST", f"{V1}/inbox/documents/{{pk}}/replay/"): row({ADMIN}),
+    # outbound webhooks (admins only)
+    ("GET", f"{V1}/webhook-endpoints/"): row({ADMIN}),
+    ("POST", f"{V1}/webhook-endpoints/"): row({ADMIN}),
+    ("GET", f"{V1}/webhook-endpoints/{{pk}}/"): row({ADMIN}),
+    ("PATCH", f"{V1}/webhook-endpoints/{{pk}}/"): row({ADMIN}),
+    ("DELETE", f"{V1}/webhook-endpoints/{{pk}}/"): row({ADMIN}),
+    ("GET", f"{V1}/webhook-endpoints/{{pk}}/deliveries/"): row({ADMIN}),
+    ("POST", f"{V1}/webhook-endpoints/{{pk}}/deliveries/{{delivery_id}}/redeliver/"): row({ADMIN}),
+    ("POST", f"{V1}/webhook-endpoints/{{pk}}/redeliver/"): row({ADMIN}),
+    ("POST", f"{V1}/webhook-endpoints/{{pk}}/rotate-secret/"): row({ADMIN}),
 }
 
 
@@ -267,6 +278,9 @@ def world(db) -> World:
     )
     level = sku.stock_levels.get(location=east)
     document, _created = inbox.inbox_receive(channel=web, source="import", body='{"external_id": "M-1"}')
+    endpoint = webhooks.endpoint_create(url="http://127.0.0.1:9/oms", events=["*"], actor=SYSTEM)
+    webhooks.outbox_dispatch()
+    delivery = endpoint.deliveries.first()
 
     values = {
         "code": {"skus": sku.code, "locations": east.code},
@@ -277,8 +291,10 @@ def world(db) -> World:
             "fulfillment-orders": fo.pk,
             "shipments": shipment.pk,
             "inbox/documents": document.pk,
+            "webhook-endpoints": endpoint.pk,
         },
         "hold_id": hold.pk,
+        "delivery_id": delivery.pk,
     }
     stock_line = {"sku": sku.code, "quantity": 1}
     bodies = {
@@ -297,6 +313,8 @@ def world(db) -> World:
             "quantity": 1,
         },
         ("POST", f"{V1}/stock/transfers/{{number}}/cancel/"): {"reason": "not needed"},
+        ("POST", f"{V1}/webhook-endpoints/"): {"url": "http://127.0.0.1:9/new", "events": ["order.*"]},
+        ("POST", f"{V1}/webhook-endpoints/{{pk}}/redeliver/"): {"since": "2020-01-01T00:00:00Z"},
         ("POST", f"{V1}/returns/"): {
             "order": shipped.number,
             "lines": [{"order_line": order_line.pk, "quantity": 1, "reason_code": "other"}],

@@ -18,6 +18,7 @@ API_ROOT_LINKS = {
     "fulfillment_orders": "api:fulfillmentorder-list",
     "shipments": "api:shipment-list",
     "returns": "api:return-list",
+    "webhook_endpoints": "api:webhook-endpoint-list",
 }
 
 

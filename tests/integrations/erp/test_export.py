@@ -152,3 +152,27 @@ def test_a_disabled_connection_exports_nothing(fake_server, web):
     make_order(web, external_id="D-1")
     assert erp_export_run() == {}
     assert not fake_server.requests and not ErpCursor.objects.exists()
+
+
+def test_the_outbox_purge_keeps_the_rows_an_enabled_erp_export_has_not_read(fake_server, web, settings):
+    from oms.integrations.webhooks.services import outbox_purge
+
+    settings.OMS_OUTBOX_RETENTION_DAYS = 7
+    erp = ErpConnection.objects.create(enabled=True, endpoint_url=fake_server.url, batch_size=1000)
+    make_order(web, external_id="READ")
+    erp_export_run()
+    read = set(order_event_ids())
+    make_order(web, external_id="UNREAD")  # the ERP is behind: these events are not exported yet
+    old = timezone.now() - timedelta(days=8)
+    OutboxEvent.objects.update(status=OutboxEvent.Status.DELIVERED, delivered_at=old)  # webhooks are done
+
+    outbox_purge()
+    left = set(OutboxEvent.objects.values_list("pk", flat=True))
+    assert left and not (left & read), "the purge kept what the ERP had read, or deleted what it had not"
+    erp_export_run()
+    assert sorted(received_ids(fake_server)) == sorted(read | left)
+
+    erp.enabled = False
+    erp.save(update_fields=["enabled"])
+    outbox_purge()
+    assert not OutboxEvent.objects.exists()  # a disabled export holds nothing back

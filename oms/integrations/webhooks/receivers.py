@@ -1,0 +1,29 @@
+"""The outbox tells us it has new rows (after their transaction committed): dispatch them now
+rather than at the next sweep. Enqueueing is all that happens here; no query runs in the
+request that made the change. Connected from AppConfig.ready() when
+OMS_WEBHOOKS_DISPATCH_ON_COMMIT is on (off in the test settings: other apps' tests then see no
+extra commit callback; the webhook tests connect it)."""
+
+import logging
+
+from oms.core.signals import outbox_committed
+
+logger = logging.getLogger(__name__)
+DISPATCH_UID = "webhooks.dispatch_on_commit"
+
+
+def dispatch_after_commit(sender, **kwargs):
+    from .tasks import dispatch_outbox
+
+    try:
+        dispatch_outbox.delay()
+    except Exception:  # a broker outage must not fail a change that has committed: the sweep runs
+        logger.warning("could not enqueue the webhook dispatcher; the scheduled sweep will run it")
+
+
+def connect() -> None:
+    outbox_committed.connect(dispatch_after_commit, dispatch_uid=DISPATCH_UID)
+
+
+def disconnect() -> None:
+    outbox_committed.disconnect(dispatch_uid=DISPATCH_UID)
