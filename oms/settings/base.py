@@ -6,6 +6,7 @@ SECRET_KEY, DEBUG, ALLOWED_HOSTS
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -49,6 +50,9 @@ INSTALLED_APPS = [
     "oms.integrations.inbox",
     "oms.desk",
     "oms.demo",
+    "oms.security",
+    "csp",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -59,7 +63,18 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "oms.security.middleware.PermissionsPolicyMiddleware",
+    "oms.security.middleware.StaffIdleTimeoutMiddleware",
     "oms.core.middleware.TransientErrorMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes first: it refuses a locked-out user/address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "oms.urls"
@@ -159,7 +174,11 @@ REST_FRAMEWORK = {
         "oms.core.api.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["oms.core.api.permissions.HasRole"],
+    # ThrottleFirst: an anonymous client is limited before it is told 401 (oms/security/throttling.py).
+    "DEFAULT_PERMISSION_CLASSES": [
+        "oms.security.throttling.ThrottleFirst",
+        "oms.core.api.permissions.HasRole",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "oms.core.api.pagination.StandardCursorPagination",
     "PAGE_SIZE": 50,
@@ -168,6 +187,13 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "COERCE_DECIMAL_TO_STRING": True,
+    # Rates: OMS_API_THROTTLE_RATES below (oms/security/throttling.py).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "oms.security.throttling.TokenRateThrottle",
+        "oms.security.throttling.AnonAddressThrottle",
+    ],
+    # Behind a reverse proxy, the client address is the last X-Forwarded-For hop it added.
+    "NUM_PROXIES": int(os.environ["OMS_NUM_PROXIES"]) if os.environ.get("OMS_NUM_PROXIES") else None,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -216,3 +242,45 @@ LOGGING = {
         "kombu.connection": {"level": "WARNING" if REDIS_URL else "ERROR"},
     },
 }
+
+# --- Staff security and operations (issue 20, app oms.security) -----------------------------
+from csp.constants import NONE, SELF  # noqa: E402
+
+# Content-Security-Policy: scripts and styles only from our own static files (no inline script,
+# no inline style, no eval); nothing is framed, nothing loads from another site.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+SECURE_REFERRER_POLICY = "same-origin"
+# Permissions-Policy: oms.security.middleware.DEFAULT_PERMISSIONS_POLICY unless set here.
+# A signed-in session unused for this many minutes ends (0: never).
+OMS_STAFF_IDLE_TIMEOUT_MINUTES = int(os.environ.get("OMS_STAFF_IDLE_TIMEOUT_MINUTES", "30"))
+# API throttles (per token, per anonymous address, per channel for channel webhooks): "N/s|m|h|d".
+OMS_API_THROTTLE_RATES = {
+    "token": os.environ.get("OMS_THROTTLE_TOKEN", "1200/min"),
+    "anon": os.environ.get("OMS_THROTTLE_ANON", "60/min"),
+    "channel_webhook": os.environ.get("OMS_THROTTLE_CHANNEL_WEBHOOK", "6000/min"),
+}
+# Sign-in protection (django-axes): after this many failures for one username from one address,
+# sign-in is refused for OMS_LOCKOUT_MINUTES or until an admin unlocks (admin: Users -> "Unlock
+# sign-in", or Axes -> Access attempts -> delete; `manage.py axes_reset_username <name>`).
+AXES_FAILURE_LIMIT = int(os.environ.get("OMS_LOCKOUT_FAILURES", "5"))
+_LOCKOUT_MINUTES = int(os.environ.get("OMS_LOCKOUT_MINUTES", "30"))  # 0: until an admin unlocks
+AXES_COOLOFF_TIME = timedelta(minutes=_LOCKOUT_MINUTES) if _LOCKOUT_MINUTES else None
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failed sign-in recorded, beside AccessLog's sign-ins
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("OMS_NUM_PROXIES", "0")) or None
+AXES_VERBOSE = False  # our own log lines: oms/security/signals.py
