@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "oms.security.middleware.PermissionsPolicyMiddleware",
     "oms.security.middleware.StaffIdleTimeoutMiddleware",
+    "oms.security.audit.PersonalDataAuditMiddleware",
     "oms.core.middleware.TransientErrorMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into its lockout page.
     "axes.middleware.AxesMiddleware",
@@ -167,6 +168,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "inbox-process-pending-documents": {"task": "inbox.process_pending_documents", "schedule": 5 * 60},
     "inbox-purge-documents": {"task": "inbox.purge_documents", "schedule": 24 * 60 * 60},
+    "security-purge-audit-log": {"task": "security.purge_audit_log", "schedule": 24 * 60 * 60},
 }
 
 REST_FRAMEWORK = {
@@ -240,6 +242,8 @@ LOGGING = {
         "celery.app.trace": {"level": "WARNING"},
         # Without a broker kombu warns about the in-memory transport's missing hostname.
         "kombu.connection": {"level": "WARNING" if REDIS_URL else "ERROR"},
+        # django-axes says each attempt; oms.security.signals logs sign-ins and lockouts.
+        "axes": {"level": "WARNING"},
     },
 }
 
@@ -284,3 +288,22 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failed sign-in recorded, beside AccessLog's sign-ins
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("OMS_NUM_PROXIES", "0")) or None
 AXES_VERBOSE = False  # our own log lines: oms/security/signals.py
+
+# The audit log of personal data (oms/security/audit.py): the routes whose successful use by a
+# person is recorded, and how long entries are kept (days; 0 keeps them for ever).
+OMS_AUDITED_ROUTES = {
+    "desk:order": "view",
+    "inbox:order_documents": "view",
+    "admin:orders_order_change": "view",
+    "fulfillment:packing-slip": "view",
+    "fulfillment:packing-slips-pdf": "export",
+    "desk:orders_export": "export",
+    "admin:orders_order_export": "export",
+    "api:order-list": "api_read",
+    "api:order-detail": "api_read",
+    "api:return-list": "api_read",
+    "api:return-detail": "api_read",
+    "api:inbox-document-list": "api_read",
+    "api:inbox-document-detail": "api_read",
+}
+OMS_AUDIT_RETENTION_DAYS = int(os.environ.get("OMS_AUDIT_RETENTION_DAYS", "730"))
