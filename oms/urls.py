@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from oms.core import views as core_views
 from oms.core.api.views import ApiRootView
+from oms.security import metrics as security_metrics
 
 api_v1 = [
     path("", ApiRootView.as_view(), name="root"),
@@ -18,9 +19,11 @@ api_v1 = [
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("metrics", security_metrics.metrics, name="metrics"),
     path("jobs/<int:pk>/", core_views.job_detail, name="job"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/mfa/", include("oms.security.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -53,20 +53,26 @@ INSTALLED_APPS = [
     "oms.security",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
+    "oms.security.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "oms.security.middleware.PermissionsPolicyMiddleware",
     "oms.security.middleware.StaffIdleTimeoutMiddleware",
     "oms.security.audit.PersonalDataAuditMiddleware",
+    "oms.security.mfa.MfaRequiredMiddleware",
     "oms.core.middleware.TransientErrorMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into its lockout page.
     "axes.middleware.AxesMiddleware",
@@ -307,3 +313,15 @@ OMS_AUDITED_ROUTES = {
     "api:inbox-document-detail": "api_read",
 }
 OMS_AUDIT_RETENTION_DAYS = int(os.environ.get("OMS_AUDIT_RETENTION_DAYS", "730"))
+
+# Staff MFA (oms/security/mfa.py): TOTP with recovery codes. Required for superusers and these
+# roles; every session needs it for the admin (API tokens) and personal-data exports.
+OMS_MFA_ENFORCED = env_bool("OMS_MFA_ENFORCED", True)
+OMS_MFA_REQUIRED_ROLES = env_list("OMS_MFA_REQUIRED_ROLES", "oms_admin")
+# Development only: the verify page shows the demo users' current code (seed_demo's devices).
+OMS_MFA_DEMO_HINTS = env_bool("OMS_MFA_DEMO_HINTS", DEBUG)
+OTP_TOTP_ISSUER = os.environ.get("OMS_MFA_ISSUER", "OMS")
+
+# Prometheus metrics at /metrics (oms/security/metrics.py): an admin's session or this token
+# (`Authorization: Bearer <token>`); several gunicorn workers: set PROMETHEUS_MULTIPROC_DIR too.
+OMS_METRICS_TOKEN = os.environ.get("OMS_METRICS_TOKEN", "")

@@ -6,3 +6,5 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = "memory://"
 # The suite makes many requests from one address within a minute: throttle tests set their own rates.
 OMS_API_THROTTLE_RATES = {"token": None, "anon": None, "channel_webhook": None}
+# Tests sign in with force_login: MFA tests (tests/security/test_mfa.py) turn enforcement on.
+OMS_MFA_ENFORCED = False
