@@ -61,7 +61,7 @@ def test_a_wrong_code_does_not_enrol(admin_user):
 
 
 def test_an_enrolled_admin_verifies_each_new_sign_in(admin_user):
-    device, codes = enrol(signed_in(admin_user))
+    _device, codes = enrol(signed_in(admin_user))
     client = signed_in(admin_user)  # a new session: not verified yet
     response = client.get("/admin/")
     assert response["Location"].startswith("/account/mfa/verify/")
