@@ -4,7 +4,6 @@ from urllib.parse import urlencode
 
 import segno
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,6 +11,9 @@ from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
 from django_otp.decorators import otp_required
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from oms.core.decorators import role_required
+from oms.core.roles import GROUP_ROLES
 
 from .forms import CodeForm
 from .services import mfa
@@ -33,7 +35,7 @@ def _with_next(route: str, request) -> str:
 
 
 @never_cache
-@login_required
+@role_required(*GROUP_ROLES)
 def mfa_verify(request):
     if not mfa.mfa_enrolled(request.user):
         return redirect(_with_next("security:mfa_enrol", request))
@@ -51,7 +53,7 @@ def mfa_verify(request):
 
 
 @never_cache
-@login_required
+@role_required(*GROUP_ROLES)
 def mfa_enrol(request):
     """Scan the QR code, type the first code: the authenticator is confirmed, recovery codes shown once."""
     if mfa.mfa_enrolled(request.user) and not request.user.is_verified():
