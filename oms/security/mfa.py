@@ -41,16 +41,17 @@ class MfaRequiredMiddleware:
             return None
         match = request.resolver_match
         view_name = match.view_name if match else ""
-        if view_name in OPEN_ROUTES or request.path.startswith(settings.STATIC_URL):
+        if view_name in OPEN_ROUTES or request.path.startswith("/" + settings.STATIC_URL.lstrip("/")):
             return None
-        if request.path.startswith("/api/"):
-            if request.headers.get("Authorization") or not needs_second_factor(request, view_name):
-                return None
+        api = request.path.startswith("/api/")
+        if api and request.headers.get("Authorization"):
+            return None  # a token, not this session: DRF authenticates it
+        if not (mfa_required_for(user) or needs_second_factor(request, view_name)):
+            return None
+        if api:
             return problem_response(
                 403, "mfa_required", "Verify with your second factor first.", request.path
             )
-        if not (mfa_required_for(user) or needs_second_factor(request, view_name)):
-            return None
         target = "security:mfa_verify" if mfa_enrolled(user) else "security:mfa_enrol"
         url = f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}"
         if request.headers.get("HX-Request"):
