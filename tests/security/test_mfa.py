@@ -99,8 +99,10 @@ def test_a_setting_names_more_roles(settings, cs_user):
     assert signed_in(cs_user).get("/orders/")["Location"].startswith("/account/mfa/enrol/")
 
 
-def test_api_tokens_are_not_sessions(api):
+def test_api_tokens_are_not_sessions_but_an_unverified_admin_session_gets_no_api(api, admin_user):
     assert api.get("/api/v1/orders/").status_code == 200
+    response = signed_in(admin_user).get("/api/v1/orders/")
+    assert response.status_code == 403 and response.json()["code"] == "mfa_required"
 
 
 def test_htmx_requests_are_sent_to_the_code_page(admin_user):
