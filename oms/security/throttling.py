@@ -11,12 +11,16 @@ A refused request is 429 problem details (code "throttled") with Retry-After in 
 
 DRF checks permissions before throttles, so an anonymous client would only ever see 401 and never
 be limited; `ThrottleFirst` (the first default permission class) runs the view's throttles
-before the role checks, and each throttle counts a request once.
+before the role checks, and each throttle counts a request once. A wrong token fails even
+earlier, in authentication: `GuardedTokenAuthentication` counts those per address.
 """
 
 from django.conf import settings
+from rest_framework import exceptions
 from rest_framework.permissions import BasePermission
 from rest_framework.throttling import SimpleRateThrottle
+
+from oms.core.api.authentication import BearerTokenAuthentication
 
 TOKEN_SCOPE = "token"  # noqa: S105 (a throttle scope name)
 ANON_SCOPE = "anon"
@@ -82,3 +86,27 @@ class ThrottleFirst(BasePermission):
     def has_permission(self, request, view):
         view.check_throttles(request)
         return True
+
+
+class FailedAuthenticationThrottle(_SettingsRateThrottle):
+    """Counts refused credentials per address (the anonymous rate): a client guessing tokens
+    gets 429 once over it, even though every guess fails authentication before any throttle."""
+
+    scope = ANON_SCOPE
+    cache_format = "throttle_failed_auth_%(ident)s"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"ident": self.get_ident(request)}
+
+
+class GuardedTokenAuthentication(BearerTokenAuthentication):
+    """`BearerTokenAuthentication` whose refusals count against the caller's address."""
+
+    def authenticate(self, request):
+        try:
+            return super().authenticate(request)
+        except exceptions.AuthenticationFailed:
+            throttle = FailedAuthenticationThrottle()
+            if not throttle.allow_request(request, None):
+                raise exceptions.Throttled(wait=throttle.wait()) from None
+            raise

@@ -179,7 +179,8 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "oms.core.api.authentication.BearerTokenAuthentication",
+        # oms.core.api.authentication.BearerTokenAuthentication, wrong tokens counted per address.
+        "oms.security.throttling.GuardedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # ThrottleFirst: an anonymous client is limited before it is told 401 (oms/security/throttling.py).

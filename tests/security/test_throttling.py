@@ -75,3 +75,10 @@ def test_channel_webhooks_have_their_own_higher_scope_per_channel(rates):
     assert [post("shop").status_code for _ in range(5)] == [200] * 5  # beyond the anonymous 2/min
     assert post("shop").status_code == 429
     assert post("market").status_code == 200
+
+
+def test_guessing_tokens_is_limited_per_address(rates, anon_api):
+    anon_api.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    statuses = [anon_api.get("/api/v1/orders/", REMOTE_ADDR="203.0.113.9").status_code for _ in range(3)]
+    assert statuses == [401, 401, 429]
+    assert anon_api.get("/api/v1/orders/", REMOTE_ADDR="203.0.113.10").status_code == 401
