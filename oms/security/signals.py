@@ -1,16 +1,21 @@
 """Sign-ins and lockouts in the log (Axes keeps them in its tables too: admin -> Axes)."""
 
 import logging
+import time
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
+
+from .middleware import LAST_SEEN
 
 log = logging.getLogger("oms.security")
 
 
 @receiver(user_logged_in)
 def _signed_in(sender, request, user, **kwargs):
+    if hasattr(request, "session"):
+        request.session[LAST_SEEN] = int(time.time())  # the idle clock starts now
     log.info("sign-in user=%s address=%s", user.get_username(), _address(request))
 
 

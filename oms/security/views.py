@@ -5,11 +5,10 @@ from urllib.parse import urlencode
 import segno
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
-from django_otp.decorators import otp_required
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from oms.core.decorators import role_required
@@ -85,9 +84,11 @@ def mfa_enrol(request):
 
 
 @never_cache
-@otp_required(login_url=reverse_lazy("security:mfa_verify"))
+@role_required(*GROUP_ROLES)
 def mfa_recovery_codes(request):
     """New recovery codes (the old ones stop working); a verified session only."""
+    if not request.user.is_verified():
+        return redirect(_with_next("security:mfa_verify", request))
     if request.method != "POST":
         return render(request, "security/mfa_recovery_codes.html", {"codes": None, "next": "/"})
     codes = mfa.mfa_new_recovery_codes(user=request.user)

@@ -61,8 +61,8 @@ def mfa_verify(*, user, token: str):
     token = token.strip().replace(" ", "")
     if not token:
         return None
-    for device in devices_for_user(user, confirmed=True, for_verify=True):
-        with transaction.atomic():
+    with transaction.atomic():  # for_verify locks the devices (select_for_update) until we are done
+        for device in devices_for_user(user, confirmed=True, for_verify=True):
             if device.verify_token(token):
                 return device
     return None
