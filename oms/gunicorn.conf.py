@@ -5,6 +5,7 @@ HOST, PORT            where to listen (default 127.0.0.1:8000)
 WEB_CONCURRENCY       worker processes (default 2 x CPUs + 1, gunicorn's advice)
 GUNICORN_TIMEOUT      seconds a worker may spend on one request before it is restarted (30)
 GUNICORN_ACCESS_LOG   a file, or "-" for stdout; unset: no access log (the load balancer keeps one)
+PROMETHEUS_MULTIPROC_DIR  an empty directory: /metrics sums every worker's counters
 """
 
 import os
@@ -27,3 +28,11 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 # The control socket's default path is one per user: two servers on one host would share it.
 control_socket_disable = True
+
+
+def child_exit(server, worker):
+    """A worker that exits leaves its metric files to be summed no more (prometheus-client)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

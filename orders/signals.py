@@ -24,3 +24,7 @@ order_edited = Signal()
 #: open (unshipped) work first, releasing their reservations and lowering quantity_allocated
 #: through orders.services.order_record_deallocation; it raises a ConflictError if it cannot.
 order_lines_cancelled = Signal()
+
+#: The order's customer was anonymized (orders.services.privacy). kwargs: order, scrub (a function:
+#: free text -> the same text without the customer's personal data). Returns scrubs its texts.
+order_anonymized = Signal()

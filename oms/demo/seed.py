@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group, User
 
 from oms.core.models import Channel
 from oms.core.roles import CUSTOMER_SERVICE, DROPSHIP_VENDOR, OMS_ADMIN, WAREHOUSE
+from oms.security.services.mfa import mfa_enrol_demo_device
 
 CHANNELS = [
     # code, name, kind, pay later, buffer
@@ -47,5 +48,6 @@ def seed_users() -> list[User]:
         user.set_password(password)
         user.save()
         user.groups.set([Group.objects.get(name=role)])
+        mfa_enrol_demo_device(user=user)
         users.append(user)
     return users

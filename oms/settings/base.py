@@ -6,6 +6,7 @@ SECRET_KEY, DEBUG, ALLOWED_HOSTS
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -53,18 +54,39 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "oms.desk",
     "oms.demo",
+    "oms.security",
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
+    "oms.security.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "oms.core.middleware.InputGuardMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "oms.security.middleware.PermissionsPolicyMiddleware",
+    "oms.security.middleware.StaffIdleTimeoutMiddleware",
+    "oms.security.audit.PersonalDataAuditMiddleware",
+    "oms.security.mfa.MfaRequiredMiddleware",
     "oms.core.middleware.TransientErrorMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes first: it refuses a locked-out user/address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "oms.urls"
@@ -193,14 +215,20 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": float(os.environ.get("OMS_WEBHOOK_SWEEP_SECONDS", "30")),
     },
     "webhooks-purge-outbox": {"task": "webhooks.purge_outbox", "schedule": 24 * 60 * 60},
+    "security-purge-audit-log": {"task": "security.purge_audit_log", "schedule": 24 * 60 * 60},
 }
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "oms.core.api.authentication.BearerTokenAuthentication",
+        # oms.core.api.authentication.BearerTokenAuthentication, wrong tokens counted per address.
+        "oms.security.throttling.GuardedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["oms.core.api.permissions.HasRole"],
+    # ThrottleFirst: an anonymous client is limited before it is told 401 (oms/security/throttling.py).
+    "DEFAULT_PERMISSION_CLASSES": [
+        "oms.security.throttling.ThrottleFirst",
+        "oms.core.api.permissions.HasRole",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "oms.core.api.pagination.StandardCursorPagination",
     "PAGE_SIZE": 50,
@@ -211,6 +239,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["oms.core.api.inputs.GuardedJSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "COERCE_DECIMAL_TO_STRING": True,
+    # Rates: OMS_API_THROTTLE_RATES below (oms/security/throttling.py).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "oms.security.throttling.TokenRateThrottle",
+        "oms.security.throttling.AnonAddressThrottle",
+    ],
+    # Behind a reverse proxy, the client address is the last X-Forwarded-For hop it added.
+    "NUM_PROXIES": int(os.environ["OMS_NUM_PROXIES"]) if os.environ.get("OMS_NUM_PROXIES") else None,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -289,5 +324,80 @@ LOGGING = {
         "httpx": {"level": "WARNING"},
         # Without a broker kombu warns about the in-memory transport's missing hostname.
         "kombu.connection": {"level": "WARNING" if REDIS_URL else "ERROR"},
+        # django-axes says each attempt; oms.security.signals logs sign-ins and lockouts.
+        "axes": {"level": "WARNING"},
     },
 }
+
+# --- Staff security and operations (issue 20, app oms.security) -----------------------------
+from csp.constants import NONE, SELF  # noqa: E402
+
+# Content-Security-Policy: scripts and styles only from our own static files (no inline script,
+# no inline style, no eval); nothing is framed, nothing loads from another site.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+SECURE_REFERRER_POLICY = "same-origin"
+# Permissions-Policy: oms.security.middleware.DEFAULT_PERMISSIONS_POLICY unless set here.
+# A signed-in session unused for this many minutes ends (0: never).
+OMS_STAFF_IDLE_TIMEOUT_MINUTES = int(os.environ.get("OMS_STAFF_IDLE_TIMEOUT_MINUTES", "30"))
+# API throttles (per token, per anonymous address, per channel for channel webhooks): "N/s|m|h|d".
+OMS_API_THROTTLE_RATES = {
+    "token": os.environ.get("OMS_THROTTLE_TOKEN", "1200/min"),
+    "anon": os.environ.get("OMS_THROTTLE_ANON", "60/min"),
+    "channel_webhook": os.environ.get("OMS_THROTTLE_CHANNEL_WEBHOOK", "6000/min"),
+}
+# Sign-in protection (django-axes): after this many failures for one username from one address,
+# sign-in is refused for OMS_LOCKOUT_MINUTES or until an admin unlocks (admin: Users -> "Unlock
+# sign-in", or Axes -> Access attempts -> delete; `manage.py axes_reset_username <name>`).
+AXES_FAILURE_LIMIT = int(os.environ.get("OMS_LOCKOUT_FAILURES", "5"))
+_LOCKOUT_MINUTES = int(os.environ.get("OMS_LOCKOUT_MINUTES", "30"))  # 0: until an admin unlocks
+AXES_COOLOFF_TIME = timedelta(minutes=_LOCKOUT_MINUTES) if _LOCKOUT_MINUTES else None
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failed sign-in recorded, beside AccessLog's sign-ins
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("OMS_NUM_PROXIES", "0")) or None
+AXES_VERBOSE = False  # our own log lines: oms/security/signals.py
+
+# The audit log of personal data (oms/security/audit.py): the routes whose successful use by a
+# person is recorded, and how long entries are kept (days; 0 keeps them for ever).
+OMS_AUDITED_ROUTES = {
+    "desk:order": "view",
+    "inbox:order_documents": "view",
+    "admin:orders_order_change": "view",
+    "fulfillment:packing-slip": "view",
+    "fulfillment:packing-slips-pdf": "export",
+    "desk:orders_export": "export",
+    "admin:orders_order_export": "export",
+    "api:order-list": "api_read",
+    "api:order-detail": "api_read",
+    "api:return-list": "api_read",
+    "api:return-detail": "api_read",
+    "api:inbox-document-list": "api_read",
+    "api:inbox-document-detail": "api_read",
+}
+OMS_AUDIT_RETENTION_DAYS = int(os.environ.get("OMS_AUDIT_RETENTION_DAYS", "730"))
+
+# Staff MFA (oms/security/mfa.py): TOTP with recovery codes. Required for superusers and these
+# roles; every session needs it for the admin (API tokens) and personal-data exports.
+OMS_MFA_ENFORCED = env_bool("OMS_MFA_ENFORCED", True)
+OMS_MFA_REQUIRED_ROLES = env_list("OMS_MFA_REQUIRED_ROLES", "oms_admin")
+# Development only: the verify page shows the demo users' current code (seed_demo's devices).
+OMS_MFA_DEMO_HINTS = env_bool("OMS_MFA_DEMO_HINTS", DEBUG)
+OTP_TOTP_ISSUER = os.environ.get("OMS_MFA_ISSUER", "OMS")
+
+# Prometheus metrics at /metrics (oms/security/metrics.py): an admin's session or this token
+# (`Authorization: Bearer <token>`); several gunicorn workers: set PROMETHEUS_MULTIPROC_DIR too.
+OMS_METRICS_TOKEN = os.environ.get("OMS_METRICS_TOKEN", "")

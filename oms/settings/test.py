@@ -8,3 +8,7 @@ CELERY_BROKER_URL = "memory://"
 # the local receivers of the tests listen on http://127.0.0.1.
 OMS_WEBHOOKS_DISPATCH_ON_COMMIT = False
 OMS_WEBHOOK_ALLOW_HTTP_LOOPBACK = True
+# The suite makes many requests from one address within a minute: throttle tests set their own rates.
+OMS_API_THROTTLE_RATES = {"token": None, "anon": None, "channel_webhook": None}
+# Tests sign in with force_login: MFA tests (tests/security/test_mfa.py) turn enforcement on.
+OMS_MFA_ENFORCED = False

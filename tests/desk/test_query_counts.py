@@ -9,8 +9,8 @@ pytestmark = pytest.mark.django_db
 
 # session, user, roles + order, lines, charges, tax lines, channel refunds, holds, events,
 # fulfillment orders, their lines, shipments, returns, their lines, refunds, SKU availability,
-# the customer's other orders, re-route targets
-ORDER_PAGE_QUERIES = 18
+# the customer's other orders, re-route targets, the personal-data audit entry
+ORDER_PAGE_QUERIES = 19
 # session, user, roles, channel choices, the page, the capped count
 ORDER_LIST_QUERIES = 6
 # session, user, roles, recent jobs + per hold kind (5): the capped count and the oldest rows

@@ -27,13 +27,45 @@ def browser():
         browser.close()
 
 
+#: Records every Content-Security-Policy violation the page reports (run before any page script).
+RECORD_CSP_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (event) {
+  window.__cspViolations.push(event.violatedDirective + " " + (event.blockedURI || "inline"));
+});
+"""
+
+
 @pytest.fixture
 def page(browser):
+    """A page that fails its test on any Content-Security-Policy violation: every browser test
+    proves its page works under the policy."""
     context = browser.new_context()
+    context.add_init_script(RECORD_CSP_VIOLATIONS)
     page = context.new_page()
     page.set_default_timeout(10_000)
+    violations = page.oms_csp_console = []
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and violations.append(message.text),
+    )
     yield page
+    violations += csp_violations(page)
     context.close()
+    assert not violations, f"Content-Security-Policy violations: {violations}"
+
+
+def forget_csp_violations(page) -> None:
+    """For a test that provokes a violation on purpose."""
+    page.oms_csp_console.clear()
+    page.evaluate("window.__cspViolations = []")
+
+
+def csp_violations(page) -> list[str]:
+    try:
+        return page.evaluate("window.__cspViolations || []")
+    except Exception:  # the page is gone or mid-navigation: the console listener still saw them
+        return []
 
 
 def log_in(page, live_server, username: str, password: str) -> None:

@@ -287,9 +287,10 @@ def test_detail_takes_a_fixed_number_of_queries(cs, order, east, django_assert_n
     services.return_refund(rma=large, actor=ACTOR, lines=[{"return_line": line, "quantity": 1}])
     services.return_refund(rma=large, actor=ACTOR)
 
-    # token, roles, RMA (+ order, location, exchange order), lines, receipts, refunds, refund lines
+    # token, roles, RMA (+ order, location, exchange order), lines, receipts, refunds, refund lines,
+    # the personal-data audit entry
     for rma, refunds in ((small, 1), (large, 2)):
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(8):
             body = cs.get(url("detail", rma)).json()
         assert len(body["refunds"]) == refunds
 
@@ -333,5 +334,5 @@ def test_list_takes_a_fixed_number_of_queries(cs, order, east, django_assert_num
     request(order, (shirts, 1))
     services.return_authorize(rma=request(order, (shirts, 1)), actor=ACTOR, receiving_location=east)
     request(order, (mugs, 1))
-    with django_assert_num_queries(3):  # token, roles, one page of returns with their orders
+    with django_assert_num_queries(4):  # token, roles, one page of returns with their orders, audit entry
         assert len(cs.get(url("list")).json()["results"]) == 3

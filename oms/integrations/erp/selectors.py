@@ -1,6 +1,6 @@
 """Read queries of the ERP sync."""
 
-from .models import ErpConnection, ErpCursor
+from .models import ErpConnection
 
 
 def oldest_outbox_id_needed() -> int | None:

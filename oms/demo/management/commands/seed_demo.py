@@ -8,6 +8,7 @@ import orders.demo
 import returns.demo
 from inventory.models import Location
 from oms.demo.seed import DEMO_USERS, DEMO_WORK_LOCATIONS, seed_channels, seed_users
+from oms.security.services.mfa import base32_secret, mfa_enrol_demo_device
 
 
 class Command(BaseCommand):
@@ -36,3 +37,9 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/ with:"))
         for username, password, role, _ in DEMO_USERS:
             self.stdout.write(f"  {role:<17} login: {username:<8} password: {password}")
+        self.stdout.write(
+            "The admin confirms sign-in with a second factor: while DEBUG is on, the code page shows\n"
+            "the demo user's current code. Or add the admin's demo key to an authenticator app:"
+        )
+        admin = next(user for user in users if user.username == "admin")
+        self.stdout.write(f"  TOTP key for admin: {base32_secret(mfa_enrol_demo_device(user=admin))}")

@@ -1,0 +1,84 @@
+"""API throttling: per token, per anonymous address, and a channel webhook's own scope."""
+
+import pytest
+from django.core.cache import cache
+from rest_framework.response import Response
+from rest_framework.test import APIRequestFactory
+from rest_framework.views import APIView
+
+from oms.security.throttling import ChannelWebhookThrottle
+from tests.conftest import client_for, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_counters():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def rates(settings):
+    settings.OMS_API_THROTTLE_RATES = {"token": "3/min", "anon": "2/min", "channel_webhook": "5/min"}
+    return settings.OMS_API_THROTTLE_RATES
+
+
+def test_a_token_over_its_rate_gets_429_problem_details_with_retry_after(rates, api):
+    for _ in range(3):
+        assert api.get("/api/v1/").status_code == 200
+    response = api.get("/api/v1/")
+    assert response.status_code == 429
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "throttled"
+    assert 0 < int(response["Retry-After"]) <= 60
+
+
+def test_each_token_has_its_own_counter(rates, api):
+    for _ in range(3):
+        api.get("/api/v1/")
+    assert api.get("/api/v1/").status_code == 429
+    other = client_for(make_user("otto", "oms_admin"))
+    assert other.get("/api/v1/").status_code == 200
+
+
+def test_anonymous_clients_are_limited_per_address(rates, anon_api):
+    statuses = [anon_api.get("/api/v1/orders/", REMOTE_ADDR="203.0.113.7").status_code for _ in range(3)]
+    assert statuses[:2] != [429, 429] and statuses[2] == 429
+    assert anon_api.get("/api/v1/orders/", REMOTE_ADDR="203.0.113.8").status_code != 429
+
+
+def test_no_rate_means_no_limit(settings, api):
+    settings.OMS_API_THROTTLE_RATES = {"token": None, "anon": None}
+    assert all(api.get("/api/v1/").status_code == 200 for _ in range(10))
+
+
+class Webhook(APIView):
+    """Stands in for /api/v1/channels/{code}/webhooks/ (built with the channel adapters)."""
+
+    authentication_classes: list = []
+    permission_classes: list = []
+    throttle_classes = [ChannelWebhookThrottle]
+
+    def post(self, request, code):
+        return Response({"ok": True})
+
+
+def test_channel_webhooks_have_their_own_higher_scope_per_channel(rates):
+    view = Webhook.as_view()
+    factory = APIRequestFactory()
+
+    def post(code):
+        return view(factory.post(f"/api/v1/channels/{code}/webhooks/", {}, format="json"), code=code)
+
+    assert [post("shop").status_code for _ in range(5)] == [200] * 5  # beyond the anonymous 2/min
+    assert post("shop").status_code == 429
+    assert post("market").status_code == 200
+
+
+def test_guessing_tokens_is_limited_per_address(rates, anon_api):
+    anon_api.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    statuses = [anon_api.get("/api/v1/orders/", REMOTE_ADDR="203.0.113.9").status_code for _ in range(3)]
+    assert statuses == [401, 401, 429]
+    assert anon_api.get("/api/v1/orders/", REMOTE_ADDR="203.0.113.10").status_code == 401
