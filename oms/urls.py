@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("fulfillment.api_urls")),
     path("", include("returns.api_urls")),
     path("", include("oms.integrations.inbox.api_urls")),
+    path("", include("oms.integrations.connections.api_urls")),
 ]
 
 urlpatterns = [

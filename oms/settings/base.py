@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "fulfillment",
     "returns",
     "oms.integrations.inbox",
+    "oms.integrations.connections",
     "oms.desk",
     "oms.demo",
 ]

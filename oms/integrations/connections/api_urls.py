@@ -1,0 +1,8 @@
+from django.urls import path
+
+from .api import ChannelOrderImportView, ChannelWebhookView
+
+urlpatterns = [
+    path("channels/<slug:code>/webhooks/", ChannelWebhookView.as_view(), name="channel-webhooks"),
+    path("channels/<slug:code>/orders/", ChannelOrderImportView.as_view(), name="channel-orders"),
+]
