@@ -15,6 +15,12 @@ SECRET_FIELDS = ("api_secret", "access_token", "refresh_token", "webhook_secret"
 class ConnectionForm(forms.ModelForm):
     """Secret fields start empty; left empty they keep the stored value."""
 
+    api_base_url = forms.URLField(
+        assume_scheme="https",
+        required=False,
+        help_text=ChannelConnection._meta.get_field("api_base_url").help_text,
+    )
+
     class Meta:
         model = ChannelConnection
         fields = [
