@@ -74,3 +74,30 @@ def post_delivery(
 
 def open_holds(order: Order) -> list[str]:
     return [f"{hold.kind}: {hold.reason}" for hold in order.holds.filter(released_at__isnull=True)]
+
+
+def valid(data: dict) -> dict:
+    """The normalized order as intake reads it (400 on anything malformed)."""
+    from orders.api.intake import OrderIntakeSerializer
+
+    serializer = OrderIntakeSerializer(data=data)
+    assert serializer.is_valid(), serializer.errors
+    return serializer.validated_data
+
+
+def computed_total(data: dict):
+    """The total as the OMS computes it from the normalized parts (intake's formula)."""
+    from decimal import Decimal
+
+    def d(value) -> Decimal:  # serializer defaults stay as declared ("0")
+        return Decimal(str(value or 0))
+
+    v = valid(data)
+    lines = sum((d(line["subtotal"]) if "subtotal" in line else d(line["unit_price"]) * line["quantity"]
+                 for line in v["lines"]), Decimal(0))
+    parts = [*v["lines"], *v["shipping_lines"], *v["fees"]]
+    discount = sum((d(part.get("discount")) for part in parts), Decimal(0)) + d(v["order_discount"])
+    shipping = sum((d(line["price"]) for line in v["shipping_lines"]), Decimal(0))
+    fees = sum((d(fee["amount"]) for fee in v["fees"]), Decimal(0))
+    tax = sum((d(part["tax"]) for part in parts), Decimal(0)) + sum((d(t["amount"]) for t in v["tax_lines"]), Decimal(0))
+    return lines - discount + shipping + fees + (0 if v["taxes_included"] else tax)
