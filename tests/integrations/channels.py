@@ -93,11 +93,18 @@ def computed_total(data: dict):
         return Decimal(str(value or 0))
 
     v = valid(data)
-    lines = sum((d(line["subtotal"]) if "subtotal" in line else d(line["unit_price"]) * line["quantity"]
-                 for line in v["lines"]), Decimal(0))
+    lines = sum(
+        (
+            d(line["subtotal"]) if "subtotal" in line else d(line["unit_price"]) * line["quantity"]
+            for line in v["lines"]
+        ),
+        Decimal(0),
+    )
     parts = [*v["lines"], *v["shipping_lines"], *v["fees"]]
     discount = sum((d(part.get("discount")) for part in parts), Decimal(0)) + d(v["order_discount"])
     shipping = sum((d(line["price"]) for line in v["shipping_lines"]), Decimal(0))
     fees = sum((d(fee["amount"]) for fee in v["fees"]), Decimal(0))
-    tax = sum((d(part["tax"]) for part in parts), Decimal(0)) + sum((d(t["amount"]) for t in v["tax_lines"]), Decimal(0))
+    tax = sum((d(part["tax"]) for part in parts), Decimal(0)) + sum(
+        (d(t["amount"]) for t in v["tax_lines"]), Decimal(0)
+    )
     return lines - discount + shipping + fees + (0 if v["taxes_included"] else tax)

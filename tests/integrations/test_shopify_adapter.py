@@ -22,8 +22,10 @@ def created():
     return normalize(raw("shopify", "order_create.json"))
 
 
-@pytest.mark.parametrize("name", ["order_create.json", "order_edge_cases.json", "order_cancelled.json",
-                                  "order_updated_address.json"])
+@pytest.mark.parametrize(
+    "name",
+    ["order_create.json", "order_edge_cases.json", "order_cancelled.json", "order_updated_address.json"],
+)
 def test_every_fixture_is_a_valid_order_whose_parts_add_up_to_the_channel_total(name):
     data = normalize(raw("shopify", name))
     assert computed_total(data) == Decimal(data["totals"]["total"])
@@ -35,8 +37,13 @@ def test_the_rest_get_wrapper_and_the_bare_webhook_body_are_the_same_order():
 
 
 def test_money_strings_stay_exact(created):
-    assert created["totals"] == {"subtotal": "64.50", "discount": "6.45", "tax": "7.41", "shipping": "9.00",
-                                 "total": "74.46"}
+    assert created["totals"] == {
+        "subtotal": "64.50",
+        "discount": "6.45",
+        "tax": "7.41",
+        "shipping": "9.00",
+        "total": "74.46",
+    }
 
 
 def test_refund_amounts_sent_as_json_numbers_keep_their_digits():
@@ -67,7 +74,9 @@ def test_a_free_shipping_code_is_the_shipping_lines_discount():
 
 def test_line_and_shipping_taxes_are_kept_and_the_order_level_repeat_is_not_added_again(created):
     assert [(tax["title"], tax["rate"], tax["amount"]) for tax in created["lines"][0]["tax_lines"]] == [
-        ("GST", "0.05", "1.62"), ("PST", "0.07", "2.27")]
+        ("GST", "0.05", "1.62"),
+        ("PST", "0.07", "2.27"),
+    ]
     assert created["shipping_lines"][0]["tax_lines"] == [{"title": "GST", "rate": "0.05", "amount": "0.45"}]
     assert created["tax_lines"] == []  # the order's tax_lines sum the lines': counted once
 
@@ -93,8 +102,9 @@ def test_times_keep_the_shops_offset():
 def test_an_empty_sku_falls_back_to_the_variant_id_and_the_mapping(created):
     gift_wrap = created["lines"][2]
     assert gift_wrap["sku"] == "48123456854549"
-    mapped = normalize(raw("shopify", "order_create.json"),
-                       config=AdapterConfig(sku_map={"48123456854549": "GIFT-WRAP"}))
+    mapped = normalize(
+        raw("shopify", "order_create.json"), config=AdapterConfig(sku_map={"48123456854549": "GIFT-WRAP"})
+    )
     assert mapped["lines"][2]["sku"] == "GIFT-WRAP"
 
 
@@ -110,9 +120,16 @@ def test_channel_text_is_plain_and_entities_would_be_decoded():
 
 @pytest.mark.parametrize(
     ("financial", "ours"),
-    [("pending", "pending"), ("authorized", "authorized"), ("partially_paid", "authorized"), ("paid", "paid"),
-     ("partially_refunded", "partially_refunded"), ("refunded", "refunded"), ("voided", "voided"),
-     ("expired", "voided")],
+    [
+        ("pending", "pending"),
+        ("authorized", "authorized"),
+        ("partially_paid", "authorized"),
+        ("paid", "paid"),
+        ("partially_refunded", "partially_refunded"),
+        ("refunded", "refunded"),
+        ("voided", "voided"),
+        ("expired", "voided"),
+    ],
 )
 def test_financial_status_mapping(financial, ours):
     order = dict(doc("shopify", "order_create.json"), financial_status=financial)

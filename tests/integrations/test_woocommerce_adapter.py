@@ -22,8 +22,16 @@ def processing():
     return normalize(raw("woocommerce", "order_processing.json"))
 
 
-@pytest.mark.parametrize("name", ["order_processing.json", "order_completed.json", "order_cancelled.json",
-                                  "order_partially_refunded.json", "order_updated_address.json"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "order_processing.json",
+        "order_completed.json",
+        "order_cancelled.json",
+        "order_partially_refunded.json",
+        "order_updated_address.json",
+    ],
+)
 def test_every_fixture_is_a_valid_order_whose_parts_add_up_to_the_channel_total(name):
     data = normalize(raw("woocommerce", name))
     assert computed_total(data) == Decimal(data["totals"]["total"])
@@ -66,7 +74,9 @@ def test_naive_gmt_times_are_utc_and_the_local_twin_is_ignored(processing):
 
 def test_an_empty_sku_falls_back_to_the_variation_then_the_product(processing):
     assert processing["lines"][1]["sku"] == "130"  # variation_id 0 means none
-    mapped = normalize(raw("woocommerce", "order_processing.json"), config=AdapterConfig(sku_map={"130": "BEANS"}))
+    mapped = normalize(
+        raw("woocommerce", "order_processing.json"), config=AdapterConfig(sku_map={"130": "BEANS"})
+    )
     assert mapped["lines"][1]["sku"] == "BEANS"
 
 
@@ -87,13 +97,17 @@ def test_coupons_are_the_discount_codes_and_already_in_the_line_discounts(proces
 
 def test_refunds_listed_with_negative_totals_are_refunds_of_that_much():
     data = normalize(raw("woocommerce", "order_partially_refunded.json"), topic="order.updated")
-    assert data["refunds"] == [{"channel_refund_id": "4230", "amount": "21.48", "note": "Dripper arrived chipped"}]
+    assert data["refunds"] == [
+        {"channel_refund_id": "4230", "amount": "21.48", "note": "Dripper arrived chipped"}
+    ]
     assert data["payment_status"] == "partially_refunded"
 
 
 def test_a_fee_line_may_be_a_credit():
     order = doc("woocommerce", "order_processing.json")
-    order["fee_lines"] = [{"id": 9, "name": "Loyalty credit", "total": "-5.00", "total_tax": "0.00", "taxes": []}]
+    order["fee_lines"] = [
+        {"id": 9, "name": "Loyalty credit", "total": "-5.00", "total_tax": "0.00", "taxes": []}
+    ]
     order["total"] = "63.24"
     data = normalize(order)
     assert data["fees"][0]["amount"] == "-5.00"
@@ -102,15 +116,25 @@ def test_a_fee_line_may_be_a_credit():
 
 @pytest.mark.parametrize(
     ("status", "paid", "payment", "cancelled"),
-    [("processing", True, "paid", False), ("pending", False, "pending", False), ("on-hold", False, "pending", False),
-     ("cancelled", False, "voided", True), ("failed", False, "voided", True), ("refunded", True, "refunded", False)],
+    [
+        ("processing", True, "paid", False),
+        ("pending", False, "pending", False),
+        ("on-hold", False, "pending", False),
+        ("cancelled", False, "voided", True),
+        ("failed", False, "voided", True),
+        ("refunded", True, "refunded", False),
+    ],
 )
 def test_status_and_payment_mapping(status, paid, payment, cancelled):
     order = dict(doc("woocommerce", "order_processing.json"), status=status)
     if not paid:
         order["date_paid"] = order["date_paid_gmt"] = None
     data = normalize(order)
-    assert (data["channel_status"], data["payment_status"], "cancelled_at" in data) == (status, payment, cancelled)
+    assert (data["channel_status"], data["payment_status"], "cancelled_at" in data) == (
+        status,
+        payment,
+        cancelled,
+    )
 
 
 def test_completed_on_arrival_was_shipped_by_the_shop():
