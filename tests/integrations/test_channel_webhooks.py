@@ -108,11 +108,13 @@ def test_a_channel_without_a_webhook_secret_accepts_no_delivery(anon_api, db):
     assert InboxDocument.objects.count() == 0
 
 
-def test_unknown_channels_and_channels_without_webhooks_get_404(anon_api, db):
+def test_unknown_channels_and_channels_without_webhooks_get_the_same_401(anon_api, db):
     delivery = doc("shopify", "webhook_orders_create.json")
-    assert post_delivery(anon_api, delivery, path="/api/v1/channels/nope/webhooks/").status_code == 404
+    unknown = post_delivery(anon_api, delivery, path="/api/v1/channels/nope/webhooks/")
     make_channel("amz", "amazon")  # Amazon notifies through SQS/EventBridge, not HTTP
-    assert post_delivery(anon_api, delivery, path="/api/v1/channels/amz/webhooks/").status_code == 404
+    no_webhooks = post_delivery(anon_api, delivery, path="/api/v1/channels/amz/webhooks/")
+    assert unknown.status_code == no_webhooks.status_code == 401
+    assert unknown.json()["detail"] == no_webhooks.json()["detail"]  # nothing learnt about channels
     assert InboxDocument.objects.count() == 0
 
 

@@ -73,19 +73,21 @@ class ChannelWebhookView(APIView):
         description="Shopify: `X-Shopify-Hmac-Sha256`; WooCommerce: `X-WC-Webhook-Signature` (base64 "
         "HMAC-SHA256 of the raw body with the channel's webhook secret); BigCommerce: Standard Webhooks "
         "(`webhook-id`, `webhook-timestamp`, `webhook-signature`). A missing or wrong signature gets 401 and "
-        "stores nothing. A good one is stored in the inbox and answered 202 at once (processing follows "
+        "stores nothing (so does an unknown channel, or one that takes no webhooks). A good one is stored in the inbox and answered 202 at once (processing follows "
         "in a task); a repeated delivery answers 200 and creates nothing.",
         request={"application/json": OpenApiTypes.OBJECT},
-        responses={202: WEBHOOK_ANSWER, 200: WEBHOOK_ANSWER, **problems(401, 404)},
+        responses={202: WEBHOOK_ANSWER, 200: WEBHOOK_ANSWER, **problems(401)},
         auth=[],
     )
     def post(self, request, code: str):
         raw = request.body
         headers = dict(request.headers)
-        channel = _channel(code)
-        adapter = get_adapter(channel)
-        if not getattr(adapter, "webhooks", False):
-            raise NotFoundError(ConnectionErrorCode.NO_WEBHOOKS, f"Channel {code!r} takes no webhooks.")
+        # An unknown channel, one that takes no webhooks and a bad signature all answer the same
+        # 401: an unsigned caller learns nothing about which channels exist.
+        channel = Channel.objects.filter(code=code, active=True).first()
+        adapter = get_adapter(channel) if channel is not None else None
+        if adapter is None or not getattr(adapter, "webhooks", False):
+            raise InvalidSignature()
         if adapter.webhook_ping(raw, headers):
             return Response({"document": None, "duplicate": False}, status=status.HTTP_200_OK)
         connection = connection_of(channel)

@@ -8,7 +8,6 @@ from rest_framework.exceptions import APIException
 
 class ConnectionErrorCode(StrEnum):
     INVALID_SIGNATURE = "invalid_signature"
-    NO_WEBHOOKS = "no_webhooks"
     UNKNOWN_CHANNEL = "unknown_channel"
     NOT_UTF8 = "not_utf8"
 
