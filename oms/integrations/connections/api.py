@@ -73,7 +73,8 @@ class ChannelWebhookView(APIView):
         description="Shopify: `X-Shopify-Hmac-Sha256`; WooCommerce: `X-WC-Webhook-Signature` (base64 "
         "HMAC-SHA256 of the raw body with the channel's webhook secret); BigCommerce: Standard Webhooks "
         "(`webhook-id`, `webhook-timestamp`, `webhook-signature`). A missing or wrong signature gets 401 and "
-        "stores nothing (so does an unknown channel, or one that takes no webhooks). A good one is stored in the inbox and answered 202 at once (processing follows "
+        "stores nothing (so does an unknown channel, or one that takes no webhooks). A good one is "
+        "stored in the inbox and answered 202 at once (processing follows "
         "in a task); a repeated delivery answers 200 and creates nothing.",
         request={"application/json": OpenApiTypes.OBJECT},
         responses={202: WEBHOOK_ANSWER, 200: WEBHOOK_ANSWER, **problems(401)},
