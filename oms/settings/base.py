@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "returns",
     "oms.integrations.inbox",
     "oms.integrations.connections",
+    "oms.integrations.csvimport",
     "oms.desk",
     "oms.demo",
 ]
