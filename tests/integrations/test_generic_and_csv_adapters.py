@@ -111,7 +111,10 @@ def test_renamed_columns_come_from_the_mapping():
 
 
 def test_a_bad_quantity_names_its_row():
-    body = "external_id,placed_at,currency,sku,quantity,unit_price,total\nA-1,2026-03-02T10:15:00Z,EUR,X,two,1,2\n"
+    body = (
+        "external_id,placed_at,currency,sku,quantity,unit_price,total\n"
+        "A-1,2026-03-02T10:15:00Z,EUR,X,two,1,2\n"
+    )
     with pytest.raises(ValueError, match="Row 1: quantity"):
         CsvAdapter(None, AdapterConfig()).normalize_order(body)
 
