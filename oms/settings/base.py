@@ -201,6 +201,10 @@ SPECTACULAR_SETTINGS = {
 # Channel documents (the inbox) are kept this many days after they came in, then purged
 # (failed ones stay until an admin has dealt with them).
 OMS_INBOX_RETENTION_DAYS = int(os.environ.get("OMS_INBOX_RETENTION_DAYS", "90"))
+#: Amazon Login with Amazon token endpoint (tests point it at a local server).
+OMS_AMAZON_LWA_URL = os.environ.get("OMS_AMAZON_LWA_URL", "https://api.amazon.com/auth/o2/token")
+#: A channel's first pull (no cursor yet) reaches back this many days.
+OMS_PULL_FIRST_DAYS = int(os.environ.get("OMS_PULL_FIRST_DAYS", "7"))
 
 # Personal data: orders older than this many days may be anonymized by the retention task.
 OMS_CUSTOMER_DATA_RETENTION_DAYS = int(os.environ.get("OMS_CUSTOMER_DATA_RETENTION_DAYS", "0")) or None

@@ -46,6 +46,10 @@ class ChannelConnection(models.Model):
     pull_cursor = models.CharField(
         max_length=100, blank=True, help_text="Orders updated since this time are pulled next (ISO 8601)."
     )
+    pull_every_minutes = models.PositiveIntegerField(
+        default=15, help_text="How often the scheduled pull runs (its periodic task follows this)."
+    )
+    pull_started_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_pull_at = models.DateTimeField(null=True, blank=True)
     last_pull_error = models.TextField(blank=True)
 

@@ -45,14 +45,42 @@ def connection_save(*, connection: ChannelConnection, actor: Actor) -> ChannelCo
 
 
 @transactional
-def connection_set_cursor(*, connection_id: int, cursor: str, error: str = "", now=None) -> ChannelConnection:
-    """Advance the pull cursor (only after the page it covers is stored) and note the run."""
+def connection_set_cursor(*, connection_id: int, cursor: str) -> ChannelConnection:
+    """Advance the pull cursor, once the page it covers is stored."""
+    connection = for_update(ChannelConnection.objects.filter(pk=connection_id)).get()
+    connection.pull_cursor = cursor[:100]
+    connection.save(update_fields=["pull_cursor"])
+    return connection
+
+
+#: A pull that started this long ago and never finished (a worker died) no longer blocks the next.
+PULL_STALE_AFTER_MINUTES = 30
+
+
+@transactional
+def connection_begin_pull(*, connection_id: int, now=None) -> bool:
+    """Claim the channel's pull: False when another pull of it is running (one at a time, so the
+    cursor only moves forward)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    connection = for_update(ChannelConnection.objects.filter(pk=connection_id)).get()
+    running = connection.pull_started_at
+    if running and now - running < timedelta(minutes=PULL_STALE_AFTER_MINUTES):
+        return False
+    connection.pull_started_at = now
+    connection.save(update_fields=["pull_started_at"])
+    return True
+
+
+@transactional
+def connection_end_pull(*, connection_id: int, error: str = "", now=None) -> None:
     from django.utils import timezone
 
     connection = for_update(ChannelConnection.objects.filter(pk=connection_id)).get()
-    if cursor:
-        connection.pull_cursor = cursor
+    connection.pull_started_at = None
     connection.last_pull_at = now or timezone.now()
     connection.last_pull_error = error[:5000]
-    connection.save(update_fields=["pull_cursor", "last_pull_at", "last_pull_error"])
-    return connection
+    connection.save(update_fields=["pull_started_at", "last_pull_at", "last_pull_error"])
