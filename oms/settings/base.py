@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "import_export",
+    "django_celery_beat",
     "oms.core",
     "inventory",
     "orders",
@@ -155,6 +156,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     "inbox-process-pending-documents": {"task": "inbox.process_pending_documents", "schedule": 5 * 60},
     "inbox-purge-documents": {"task": "inbox.purge_documents", "schedule": 24 * 60 * 60},
 }
+# Beat reads its schedule from the database (django-celery-beat): the entries above are copied
+# there, and each channel's pull is a periodic task edited in the admin (oms.integrations.pulls).
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

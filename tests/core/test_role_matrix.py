@@ -164,6 +164,7 @@ MATRIX = {
     # channel endpoints (issue 17)
     ("POST", f"{V1}/channels/{{code}}/webhooks/"): SIGNED,
     ("POST", f"{V1}/channels/{{code}}/orders/"): row(AGENTS | {CHANNEL}),
+    ("POST", f"{V1}/channels/{{code}}/pull/"): row({ADMIN}),
 }
 
 

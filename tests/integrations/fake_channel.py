@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 class Expected:
     method: str
     path: str
-    query: dict
+    query: dict | None
     status: int
     headers: dict
     body: object
@@ -38,10 +38,21 @@ class FakeChannel:
     unexpected: list[str] = field(default_factory=list)
     url: str = ""
 
-    def expect(self, method: str, path: str, *, status: int = 200, headers: dict | None = None, body=None):
-        """`path` may carry its query ("/orders?page=2"): the request must match it exactly."""
+    def expect(
+        self,
+        method: str,
+        path: str,
+        *,
+        status: int = 200,
+        headers: dict | None = None,
+        body=None,
+        any_query=False,
+    ):
+        """`path` may carry its query ("/orders?page=2"): the request must match it exactly
+        (any query at all with any_query)."""
         parts = urlsplit(path)
-        self.expected.append(Expected(method, parts.path, parse_qs(parts.query), status, headers or {}, body))
+        query = None if any_query else parse_qs(parts.query)
+        self.expected.append(Expected(method, parts.path, query, status, headers or {}, body))
 
     def recorded(self, fixture: dict, *, prefix: str = "") -> None:
         """Answer a recorded exchange from the fixtures ({"request", "status", "headers", "body"})."""
@@ -56,11 +67,9 @@ class FakeChannel:
 
     def answer(self, method: str, path: str, query: dict) -> Expected | None:
         for expected in self.expected:
-            if not expected.used and (expected.method, expected.path, expected.query) == (
-                method,
-                path,
-                query,
-            ):
+            if expected.used or (expected.method, expected.path) != (method, path):
+                continue
+            if expected.query is None or expected.query == query:
                 expected.used = True
                 return expected
         return None

@@ -258,19 +258,73 @@ def test_one_pull_per_channel_at_a_time(fake):
     assert pull(channel, Waits()) == 0 and fake.seen == []  # the running one is left alone
 
 
-def test_due_channels_are_those_whose_interval_has_passed(fake):
-    from datetime import timedelta
+def test_saving_a_connection_schedules_its_pull_as_an_editable_periodic_task(admin_user):
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
-    from django.utils import timezone
+    from oms.core.actor import Actor
+    from oms.integrations.connections import services as connections
 
-    due, recent, off = (make_channel(code, "woocommerce") for code in ("due", "recent", "off"))
-    connect(due, fake.url, last_pull_at=timezone.now() - timedelta(minutes=20))
-    connect(recent, fake.url, last_pull_at=timezone.now() - timedelta(minutes=5))
-    ChannelConnection.objects.filter(channel=off).update(api_base_url=fake.url)
-    assert services.pull_due_channels() == [due.pk]
+    channel = make_channel("woo-us", "woocommerce")
+    connection = ChannelConnection.objects.get(channel=channel)
+    connection.api_base_url, connection.pull_enabled, connection.pull_every_minutes = (
+        "https://shop.example",
+        True,
+        10,
+    )
+    connections.connection_save(connection=connection, actor=Actor.system("test"))
+    task = PeriodicTask.objects.get(name="pull woo-us")
+    assert (task.task, json.loads(task.args), task.enabled, task.interval.every) == (
+        "pulls.pull_channel",
+        [channel.pk],
+        True,
+        10,
+    )
+    # an admin moves it to a crontab: saving the connection keeps that, and follows pull_enabled
+    task.interval, task.crontab = None, CrontabSchedule.objects.create(minute="*/5")
+    task.save()
+    connection.pull_enabled = False
+    connections.connection_save(connection=connection, actor=Actor.system("test"))
+    task.refresh_from_db()
+    assert (task.enabled, task.crontab.minute) == (False, "*/5")
+
+
+def test_the_pull_task_runs_the_pull_and_keeps_a_refusal_on_the_connection(fake):
+    from oms.integrations.pulls.tasks import pull_channel
+
+    channel = make_channel("woo-us", "woocommerce")
+    connect(channel, f"{fake.url}/wp-json/wc/v3")
+    fake.expect(
+        "GET",
+        "/wp-json/wc/v3/orders",
+        status=401,
+        body={"code": "woocommerce_rest_cannot_view"},
+        any_query=True,
+    )
+    assert pull_channel.delay(channel.pk).get() == 0
+    assert "401" in ChannelConnection.objects.get(channel=channel).last_pull_error
 
 
 def test_a_channel_without_an_api_url_is_not_pulled(db):
     channel = make_channel("woo-us", "woocommerce")
     with pytest.raises(services.PullRefused):
         pull(channel, Waits())
+
+
+def test_pull_now_from_the_api(fake, api):
+    channel = make_channel(
+        "woo-us", "woocommerce", skus=("DRIP-CER-WHT", "130", "FILTER-PAPER-100", "KETTLE-GOOSE")
+    )
+    connect(channel, f"{fake.url}/wp-json/wc/v3", pull_cursor="2025-03-14T16:00:00+00:00")
+    fake.expect(
+        "GET",
+        "/wp-json/wc/v3/orders",
+        body=doc("woocommerce", "orders_list_page2.json")["body"],
+        headers={"X-WP-TotalPages": "1"},
+        any_query=True,
+    )
+    response = api.post("/api/v1/channels/woo-us/pull/")
+    assert response.status_code == 202, response.content
+    assert Order.objects.filter(channel=channel, external_id="4219").exists()
+    make_channel("till", "manual")
+    refused = api.post("/api/v1/channels/till/pull/")
+    assert refused.status_code == 422 and refused.json()["code"] == "not_pulled"

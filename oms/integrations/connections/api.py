@@ -3,6 +3,7 @@ document (staff or the channel's token)."""
 
 import time
 
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -111,6 +112,42 @@ class ChannelWebhookView(APIView):
             after_webhook(document)
         code_ = status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK
         return Response({"document": document.pk, "duplicate": not created}, status=code_)
+
+
+PULL_ANSWER = inline_serializer(
+    "ChannelPullQueued", fields={"channel": serializers.CharField(), "cursor": serializers.CharField()}
+)
+PULLED_KINDS = {"shopify", "woocommerce", "bigcommerce", "amazon"}
+
+
+class ChannelPullView(APIView):
+    """POST /api/v1/channels/{code}/pull/: pull now, without waiting for the schedule."""
+
+    write_roles = {OMS_ADMIN}
+
+    @extend_schema(
+        summary="Pull the channel's orders now",
+        description="Queues a pull of the orders updated since the channel's cursor (the scheduled pull "
+        "does the same); answers 202 at once. 422 when the channel cannot be pulled (no API base URL, or "
+        "a kind that is not pulled).",
+        request=None,
+        responses={202: PULL_ANSWER, **problems(401, 403, 404, 422)},
+    )
+    def post(self, request, code: str):
+        from oms.integrations.pulls.tasks import pull_channel
+
+        channel = _channel(code)
+        connection = connection_of(channel)
+        if channel.adapter_kind not in PULLED_KINDS or connection is None or not connection.api_base_url:
+            raise DomainError(
+                ConnectionErrorCode.NOT_PULLED,
+                f"Channel {code!r} cannot be pulled: it needs a pulled kind "
+                f"({', '.join(sorted(PULLED_KINDS))}) and an API base URL in its connection.",
+            )
+        transaction.on_commit(lambda: pull_channel.delay(channel.pk))
+        return Response(
+            {"channel": channel.code, "cursor": connection.pull_cursor}, status=status.HTTP_202_ACCEPTED
+        )
 
 
 class ChannelOrderImportView(APIView):

@@ -10,6 +10,7 @@ class ConnectionErrorCode(StrEnum):
     INVALID_SIGNATURE = "invalid_signature"
     UNKNOWN_CHANNEL = "unknown_channel"
     NOT_UTF8 = "not_utf8"
+    NOT_PULLED = "not_pulled"
 
 
 class InvalidSignature(APIException):

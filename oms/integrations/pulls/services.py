@@ -112,14 +112,3 @@ def pull_one_order(*, channel_id: int, external_id: str, sleep=time.sleep, trans
     puller, client = puller_for(channel, _connection(channel), sleep=sleep, transport=transport)
     with client:
         return _store(channel, puller.fetch(external_id), puller.topic)
-
-
-def pull_due_channels(*, now=None) -> list[int]:
-    """Ids of the channels whose scheduled pull is due (pull enabled, interval elapsed)."""
-    now = now or timezone.now()
-    due = []
-    for connection in ChannelConnection.objects.filter(pull_enabled=True, channel__active=True):
-        last = connection.last_pull_at
-        if last is None or now - last >= timedelta(minutes=connection.pull_every_minutes):
-            due.append(connection.channel_id)
-    return due

@@ -39,11 +39,3 @@ def fetch_order(channel_id: int, external_id: str) -> bool:
         return services.pull_one_order(channel_id=channel_id, external_id=external_id)
     except AdapterError:
         return False  # the scheduled pull brings the order all the same
-
-
-@shared_task(name="pulls.pull_due_channels")
-def pull_due_channels() -> int:
-    due = services.pull_due_channels()
-    for channel_id in due:
-        pull_channel.delay(channel_id)
-    return len(due)

@@ -28,6 +28,8 @@ def validate_connection(connection: ChannelConnection) -> None:
         errors["own_fulfillment_services"] = 'A list of names, e.g. ["manual"].'
     if connection.pull_enabled and not connection.api_base_url:
         errors["api_base_url"] = "Pulls need the channel's API base URL."
+    if not 1 <= (connection.pull_every_minutes or 0) <= 24 * 60:
+        errors["pull_every_minutes"] = "Between 1 and 1440 minutes."
     if connection.webhook_secret and len(connection.webhook_secret) < 8:
         errors["webhook_secret"] = "At least 8 characters."  # noqa: S105 - a message
     if errors:
@@ -40,6 +42,10 @@ def connection_save(*, connection: ChannelConnection, actor: Actor) -> ChannelCo
     connection.full_clean(exclude=["channel"] if connection.channel_id is None else None)
     validate_connection(connection)
     connection.save()
+    from oms.integrations.pulls.schedule import schedule_pull
+
+    if connection.pull_enabled or connection.api_base_url:
+        schedule_pull(connection)
     logger.info("connection of channel %s saved by %s", connection.channel_id, actor)
     return connection
 
