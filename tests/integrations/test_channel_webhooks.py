@@ -268,3 +268,35 @@ def test_the_adapter_reads_the_body_it_was_signed_over(shopify):
         ShopifyAdapter(shopify).normalize_order(body, topic="orders/create")["external_id"] == "6183729104917"
     )
     assert raw_fixture("shopify", "order_create.json")
+
+
+# --- races (PostgreSQL) ----------------------------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_racing_retries_of_one_shopify_delivery_and_its_update_make_one_order():
+    from rest_framework.test import APIClient
+
+    from tests.concurrency import run_together
+
+    make_channel("shopify-ca", "shopify", skus=SHOPIFY_SKUS)
+    created = doc("shopify", "webhook_orders_create.json")
+    updated = shopify_delivery("u", doc("shopify", "order_updated_address.json"), "orders/updated", "w-upd")
+
+    def deliver(index):
+        return post_delivery(APIClient(), created if index % 2 else updated).status_code
+
+    codes = run_together(deliver, 8)
+    assert all(code in (200, 202) for code in codes), codes
+    assert InboxDocument.objects.count() == 2  # one per delivery id, however often it came
+    order = Order.objects.get(external_id="6183729104917")
+    assert order.ship_line1 == doc("shopify", "order_updated_address.json")["shipping_address"]["address1"]
+    assert InboxDocument.objects.filter(status="processed").count() == 2
+
+
+def test_a_staff_token_is_no_signature(api, shopify):
+    """The endpoint is authenticated by the channel's signature only: an admin's token without one
+    gets the same 401."""
+    delivery = doc("shopify", "webhook_orders_create.json")
+    assert post_delivery(api, delivery, headers={"X-Shopify-Hmac-Sha256": None}).status_code == 401

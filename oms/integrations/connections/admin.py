@@ -34,6 +34,7 @@ class ConnectionForm(forms.ModelForm):
             "own_fulfillment_services",
             "field_mapping",
             "pull_enabled",
+            "pull_every_minutes",
             "pull_cursor",
         ]
         widgets = {name: forms.PasswordInput(render_value=False) for name in SECRET_FIELDS}
