@@ -328,3 +328,17 @@ def test_pull_now_from_the_api(fake, api):
     make_channel("till", "manual")
     refused = api.post("/api/v1/channels/till/pull/")
     assert refused.status_code == 422 and refused.json()["code"] == "not_pulled"
+
+
+def test_a_shopify_refund_webhook_fetches_its_order_with_the_refund(fake, anon_api):
+    from tests.integrations.channels import post_delivery
+
+    channel = make_channel("shopify-ca", "shopify", skus=("SOCK-MER-CH-M", "INS-TRAIL-42", "48123456854549"))
+    connect(channel, f"{fake.url}/admin/api/2025-07", access_token="t")
+    page2 = doc("shopify", "graphql_orders_page2.json")["body"]
+    fake.expect("POST", "/admin/api/2025-07/graphql.json", body=page2)
+    delivery = doc("shopify", "webhook_refunds_create.json")
+    assert post_delivery(anon_api, delivery, path="/api/v1/channels/shopify-ca/webhooks/").status_code == 202
+    assert fake.seen[0].json()["variables"]["query"] == f"id:{json.loads(delivery['body'])['order_id']}"
+    order = Order.objects.get(channel=channel, external_id="6183729104917")
+    assert [r.channel_refund_id for r in ChannelRefund.objects.filter(order=order)] == ["1029384756021"]

@@ -10,19 +10,31 @@ from oms.core.adapters import AdapterError
 from . import services
 
 
-def after_webhook(document) -> None:
-    """A webhook that only names an order (BigCommerce) leads to fetching the order, once the
-    notification is stored."""
-    if document.channel.adapter_kind != "bigcommerce":
-        return
+def _named_order(document) -> str | None:
+    """The order a webhook names without carrying it: a BigCommerce notification (always), a
+    Shopify refund (refunds/create carries the refund alone; the order is fetched with it)."""
+    kind = document.channel.adapter_kind
     try:
-        notification = json.loads(document.body)
-        order_id = str(notification["data"]["id"])
-    except (ValueError, KeyError, TypeError):
+        body = json.loads(document.body)
+        if kind == "bigcommerce" and str(body.get("scope", "")).startswith("store/order/"):
+            return str(body["data"]["id"])
+        if kind == "shopify" and document.topic == "refunds/create":
+            return str(body["order_id"])
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return None
+
+
+def after_webhook(document) -> None:
+    """Fetch the order a stored webhook only names, once the webhook is committed."""
+    external_id = _named_order(document)
+    if external_id is None:
         return
-    if str(notification.get("scope", "")).startswith("store/order/"):
-        channel_id = document.channel_id
-        transaction.on_commit(lambda: fetch_order.delay(channel_id, order_id))
+    connection = getattr(document.channel, "connection", None)
+    if document.channel.adapter_kind == "shopify" and not (connection and connection.api_base_url):
+        return  # no API access: Shopify's own orders/updated brings the refund
+    channel_id = document.channel_id
+    transaction.on_commit(lambda: fetch_order.delay(channel_id, external_id))
 
 
 @shared_task(name="pulls.pull_channel")

@@ -10,8 +10,9 @@ before discounts and `total_discount` stays "0.00" for code discounts, so a line
 the sum of its `discount_allocations`; order-level `tax_lines` repeat the line and shipping
 taxes (used only when no line has any); `sku` "" or null falls back to the variant id; 64-bit
 ids kept as text; refunds from the order's `refunds[]` (money = successful refund transactions).
-A `refunds/create` delivery (the refund alone) is not an order: Shopify sends `orders/updated`
-with the refund in `refunds[]` as well, and that applies it.
+A `refunds/create` delivery (the refund alone) is not an order: it leads to fetching the order
+(with its refunds) when the connection has API access, and Shopify's `orders/updated` carries
+the refund in `refunds[]` as well.
 """
 
 from oms.core.adapters import register_adapter
