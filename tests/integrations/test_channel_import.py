@@ -130,3 +130,33 @@ def test_customer_service_and_the_channels_own_token_may_import(bigcommerce, db)
     stranger = client_for(None)
     stranger.credentials(HTTP_AUTHORIZATION=f"Token {other_token}")
     send(stranger, "bigc-us", bigcommerce_document(), 403)
+
+
+@pytest.fixture
+def woo(db):
+    return make_channel("woo-us", "woocommerce", skus=("DRIP-CER-WHT", "130", "KET-GN-1L"))
+
+
+def test_a_woocommerce_refund_and_cancellation_apply(api, woo):
+    send(api, "woo-us", doc("woocommerce", "order_processing.json"), 201)
+    send(api, "woo-us", doc("woocommerce", "order_partially_refunded.json"), 200)  # order.updated
+    placed = Order.objects.get(channel=woo, external_id="4211")
+    assert [(r.channel_refund_id, r.recorded_amount) for r in ChannelRefund.objects.filter(order=placed)] == [
+        ("4230", Decimal("21.48"))
+    ]
+    cancelled = doc("woocommerce", "order_cancelled.json")
+    open_version = dict(
+        cancelled,
+        status="processing",
+        date_modified_gmt="2025-03-14T17:00:00",
+        date_paid_gmt="2025-03-14T16:59:00",
+    )
+    send(api, "woo-us", open_version, 201)
+    send(api, "woo-us", cancelled, 200)
+    assert Order.objects.get(channel=woo, external_id="4215").status == "cancelled"
+
+
+def test_a_woocommerce_order_completed_before_it_reached_us_is_not_ours_to_ship(api, woo):
+    send(api, "woo-us", doc("woocommerce", "order_completed.json"), 201)
+    placed = Order.objects.get(channel=woo, external_id="4198")
+    assert placed.fulfilled_by_channel and not FulfillmentOrder.objects.filter(order=placed).exists()

@@ -300,3 +300,11 @@ def test_a_staff_token_is_no_signature(api, shopify):
     gets the same 401."""
     delivery = doc("shopify", "webhook_orders_create.json")
     assert post_delivery(api, delivery, headers={"X-Shopify-Hmac-Sha256": None}).status_code == 401
+
+
+def test_a_repeated_bigcommerce_delivery_creates_nothing_new(anon_api, bigcommerce, monkeypatch):
+    delivery = doc("bigcommerce", "webhook_order_updated.json")
+    monkeypatch.setattr(time, "time", lambda: int(delivery["headers"]["webhook-timestamp"]) + 30)
+    assert post_delivery(anon_api, delivery).status_code == 202
+    assert post_delivery(anon_api, delivery).status_code == 200  # retried with the same webhook-id
+    assert InboxDocument.objects.count() == 1
