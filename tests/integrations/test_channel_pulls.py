@@ -342,3 +342,32 @@ def test_a_shopify_refund_webhook_fetches_its_order_with_the_refund(fake, anon_a
     assert fake.seen[0].json()["variables"]["query"] == f"id:{json.loads(delivery['body'])['order_id']}"
     order = Order.objects.get(channel=channel, external_id="6183729104917")
     assert [r.channel_refund_id for r in ChannelRefund.objects.filter(order=order)] == ["1029384756021"]
+
+
+def test_an_order_with_more_lines_than_one_query_page_gets_them_all(fake):
+    import copy
+
+    channel = make_channel("shopify-ca", "shopify", skus=("SOCK-MER-CH-M", "INS-TRAIL-42", "48123456854549"))
+    connect(channel, f"{fake.url}/admin/api/2025-07", access_token="t", pull_cursor="2025-03-14T16:00:00Z")
+    page = copy.deepcopy(doc("shopify", "graphql_orders_page2.json")["body"])
+    order = page["data"]["orders"]["nodes"][0]
+    lines = order["lineItems"]
+    rest = lines["nodes"][2:]
+    lines["nodes"], lines["pageInfo"] = lines["nodes"][:2], {"hasNextPage": True, "endCursor": "c-2"}
+    fake.expect("POST", "/admin/api/2025-07/graphql.json", body=page)
+    fake.expect(
+        "POST",
+        "/admin/api/2025-07/graphql.json",
+        body={
+            "data": {
+                "order": {
+                    "lineItems": {"pageInfo": {"hasNextPage": False, "endCursor": "c-3"}, "nodes": rest}
+                }
+            }
+        },
+    )
+    assert pull(channel, Waits()) == 1
+    follow_up = fake.seen[1].json()
+    assert follow_up["variables"] == {"id": order["id"], "after": "c-2"} and "lineItems" in follow_up["query"]
+    placed = Order.objects.get(channel=channel, external_id="6183729104917")
+    assert placed.lines.count() == 3

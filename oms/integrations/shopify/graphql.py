@@ -13,6 +13,30 @@ from pathlib import Path
 from ..common.parse import ZERO, decimal, text_of
 
 ORDERS_QUERY = (Path(__file__).parent / "orders_query.graphql").read_text()
+#: The rest of an order's lines when it has more than the orders query's first 100.
+LINE_ITEMS_QUERY = """
+query OrderLineItems($id: ID!, $after: String) {
+  order(id: $id) {
+    lineItems(first: 100, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        id sku name title quantity currentQuantity requiresShipping
+        variant { id legacyResourceId }
+        customAttributes { key value }
+        originalUnitPriceSet { ...Money }
+        discountedTotalSet { ...Money }
+        discountAllocations { allocatedAmountSet { ...Money } discountApplication { index } }
+        taxLines { title rate ratePercentage priceSet { ...Money } }
+      }
+    }
+  }
+}
+
+fragment Money on MoneyBag {
+  shopMoney { amount currencyCode }
+  presentmentMoney { amount currencyCode }
+}
+"""
 
 
 def legacy_id(gid) -> str:

@@ -7,7 +7,7 @@ from oms.core.adapters import AdapterError
 
 from ..common.http import ChannelClient
 from ..pulls.base import Page, PulledDocument
-from .graphql import ORDERS_QUERY
+from .graphql import LINE_ITEMS_QUERY, ORDERS_QUERY
 
 PAGE_SIZE = 50
 
@@ -46,11 +46,29 @@ class ShopifyPuller:
         self.client = client
         self.page_size = page_size
 
+    def _graphql(self, query: str, variables: dict) -> dict:
+        body = self.client.json("POST", "/graphql.json", json={"query": query, "variables": variables})
+        if not isinstance(body, dict) or body.get("errors") or not isinstance(body.get("data"), dict):
+            raise AdapterError(f"Shopify refused the query: {str((body or {}).get('errors'))[:500]}")
+        return body["data"]
+
     def _query(self, variables: dict) -> dict:
-        body = self.client.json("POST", "/graphql.json", json={"query": ORDERS_QUERY, "variables": variables})
-        if not isinstance(body, dict) or body.get("errors"):
-            raise AdapterError(f"Shopify refused the orders query: {str((body or {}).get('errors'))[:500]}")
-        return body["data"]["orders"]
+        orders = self._graphql(ORDERS_QUERY, variables)["orders"]
+        for node in orders.get("nodes") or []:
+            self._all_lines(node)
+        return orders
+
+    def _all_lines(self, node: dict) -> None:
+        """An order with more lines than the first page of its lineItems gets the rest, so that
+        no line is lost."""
+        lines = node.get("lineItems") or {}
+        info = lines.get("pageInfo") or {}
+        while info.get("hasNextPage"):
+            more = self._graphql(LINE_ITEMS_QUERY, {"id": node["id"], "after": info.get("endCursor")})
+            page = ((more.get("order") or {}).get("lineItems")) or {}
+            lines.setdefault("nodes", []).extend(page.get("nodes") or [])
+            info = page.get("pageInfo") or {}
+        lines["pageInfo"] = {"hasNextPage": False, "endCursor": info.get("endCursor")}
 
     def pages(self, since: str):
         after = None
