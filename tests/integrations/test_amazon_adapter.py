@@ -146,5 +146,15 @@ def test_the_buyers_email_comes_from_buyer_info(mfn):
     assert mfn["customer"]["email"] == "4x9kq2mtd7lwz3v@marketplace.amazon.com"
 
 
+def test_finances_refund_events_are_refunds_of_what_went_back_to_the_buyer():
+    document = amazon_document()
+    document["financialEvents"] = doc("amazon", "listFinancialEventsByOrderId_refund.json")
+    [refund] = normalize(document)["refunds"]
+    # principal 12.75 + tax 1.05; the marketplace-facilitator line is Amazon's, not the buyer's
+    assert refund["amount"] == "13.80" and refund["refunded_at"] == "2025-03-24T18:12:07+00:00"
+    assert refund["lines"] == [{"channel_line_id": "21098437650023", "quantity": 1, "amount": "13.80"}]
+    assert refund["channel_refund_id"] == "finances:2025-03-24T18:12:07Z:77201938465511"
+
+
 def test_an_order_change_notification_is_not_an_order():
     assert normalize(doc("amazon", "notification_order_change.json")) is None

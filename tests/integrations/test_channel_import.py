@@ -70,7 +70,7 @@ def test_a_bigcommerce_cancellation_cancels(api, bigcommerce):
     assert Order.objects.get(external_id="1187").status == "cancelled"
 
 
-def test_an_amazon_order_lands_then_its_update_and_cancellation_apply(api, amazon):
+def test_an_amazon_order_lands_then_its_update_refund_and_cancellation_apply(api, amazon):
     order = send(api, "amazon-us", amazon_document(), 201)
     assert Decimal(order["totals"]["total"]) == Decimal("62.52")
     placed = Order.objects.get(channel=amazon, external_id="113-4079225-2317825")

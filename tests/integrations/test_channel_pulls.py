@@ -225,6 +225,9 @@ def test_amazon_pages_with_next_token_and_takes_last_updated_before_as_the_curso
         fake.expect(
             "GET", f"/orders/v0/orders/{order_id}/buyerInfo", body=doc("amazon", "getOrderBuyerInfo.json")
         )
+    # the shipped order's refunds are in the Finances API
+    refunds = {"payload": {"FinancialEvents": {"RefundEventList": []}}}
+    fake.expect("GET", "/finances/v0/orders/114-2250981-6634631/financialEvents", body=refunds)
     waits = Waits()
     assert pull(channel, waits, page_size=2) == 3
     assert waits == [1.0]  # QuotaExceeded without Retry-After or a rate header: backoff

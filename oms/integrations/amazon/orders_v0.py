@@ -11,7 +11,9 @@ the item tax; ids are strings with leading zeros; `IsGift` and `IsBuyerRequested
 "true"/"false" strings; times with or without milliseconds; an item's money in another currency
 (gift wrap in GBP in a JPY order) is stated as such and holds the order; `AFN` is fulfilled by
 Amazon; a cancelled order's items have quantity 0 (kept as one cancelled unit: the order is
-cancelled as a whole). Refunds are not in the Orders API (Finances API, not pulled yet).
+cancelled as a whole). Refunds are not in the Orders API: an optional `"financialEvents":
+<listFinancialEventsByOrderId response>` gives them (RefundEventList, signed JSON numbers, items
+named by SellerSKU only).
 """
 
 from decimal import Decimal
@@ -71,7 +73,7 @@ class AmazonNormalizer:
     def __init__(self, config) -> None:
         self.config = config
 
-    def order(self, order: dict, items: list[dict], buyer: dict) -> dict:
+    def order(self, order: dict, items: list[dict], buyer: dict, events: dict | None = None) -> dict:
         status = order.get("OrderStatus") or ""
         currency = _currency(order.get("OrderTotal")) or next(
             (_currency(item.get("ItemPrice")) for item in items if _currency(item.get("ItemPrice"))),
@@ -97,6 +99,7 @@ class AmazonNormalizer:
             "attributes": self.attributes(order, items),
             "totals": self.totals(order, items),
             "payment_status": "pending" if status in PENDING else "voided" if status in CANCELLED else "paid",
+            "refunds": self.refunds(events or {}, items),
         }
         ship_to = order.get("ShippingAddress")
         if ship_to:
@@ -228,6 +231,45 @@ class AmazonNormalizer:
                 )
         return attributes
 
+    def refunds(self, events: dict, items: list[dict]) -> list[dict]:
+        """Finances API refund events: what went back to the buyer is the negated sum of the
+        item charges, except the marketplace-facilitator tax lines (Amazon's own withholding,
+        which offset the tax and are not the buyer's money)."""
+        by_sku = {item.get("SellerSKU"): identifier(item.get("OrderItemId")) for item in items}
+        refunds = []
+        for event in events.get("RefundEventList") or []:
+            adjustments = event.get("ShipmentItemAdjustmentList") or []
+            lines, amount = [], ZERO
+            for adjustment in adjustments:
+                charged = sum(
+                    (
+                        decimal((charge.get("ChargeAmount") or {}).get("CurrencyAmount"), default=ZERO)
+                        for charge in adjustment.get("ItemChargeAdjustmentList") or []
+                        if not str(charge.get("ChargeType", "")).startswith("MarketplaceFacilitator")
+                    ),
+                    ZERO,
+                )
+                amount -= charged
+                line_id = by_sku.get(adjustment.get("SellerSKU"))
+                if line_id:
+                    lines.append(
+                        {
+                            "channel_line_id": line_id,
+                            "quantity": int(adjustment.get("QuantityShipped") or 0),
+                            "amount": text_of(max(-charged, ZERO)),
+                        }
+                    )
+            ids = sorted(identifier(a.get("OrderAdjustmentItemId")) for a in adjustments)
+            refunds.append(
+                {
+                    "channel_refund_id": f"finances:{event.get('PostedDate')}:{'+'.join(ids)}"[:100],
+                    "refunded_at": timestamp(event.get("PostedDate")),
+                    "amount": text_of(max(amount, ZERO)),
+                    "lines": lines,
+                }
+            )
+        return refunds
+
     def totals(self, order: dict, items: list[dict]) -> dict:
         subtotal = sum((_amount(item.get("ItemPrice")) for item in items), ZERO)
         totals = {"subtotal": text_of(subtotal)}
@@ -275,4 +317,5 @@ class AmazonAdapter(BaseAdapter):
         items = order_items(document.get("orderItems"))
         if not items:
             raise ValueError("An Amazon order needs its items (getOrderItems).")
-        return AmazonNormalizer(self.config).order(order, items, _payload(document.get("buyerInfo")))
+        events = _payload(document.get("financialEvents")).get("FinancialEvents")
+        return AmazonNormalizer(self.config).order(order, items, _payload(document.get("buyerInfo")), events)

@@ -1,5 +1,6 @@
 """Pull Amazon orders (Orders API v0): getOrders?LastUpdatedAfter=... with NextToken paging, then
-per order getOrderItems (its own NextToken pages) and getOrderBuyerInfo. A 429 (QuotaExceeded,
+per order getOrderItems (its own NextToken pages), getOrderBuyerInfo and, once shipped, the
+order's financial events (its refunds). A 429 (QuotaExceeded,
 no Retry-After) waits 1 / `x-amzn-RateLimit-Limit` seconds. The cursor is the answer's
 `LastUpdatedBefore`, taken once the run is stored (pages are not ordered by update time)."""
 
@@ -12,6 +13,7 @@ from ..common.http import ChannelClient
 from ..pulls.base import Page, PulledDocument
 
 PAGE_SIZE = 100
+SHIPPED = {"Shipped", "PartiallyShipped", "InvoiceUnconfirmed"}
 
 
 def rate_wait(response: httpx.Response) -> float | None:
@@ -77,6 +79,10 @@ class AmazonPuller:
             "orderItems": self._items(order_id),
             "buyerInfo": self.client.json("GET", f"/orders/v0/orders/{order_id}/buyerInfo"),
         }
+        if order.get("OrderStatus") in SHIPPED:  # refunds come after shipping (Finances API)
+            body["financialEvents"] = self.client.json(
+                "GET", f"/finances/v0/orders/{order_id}/financialEvents"
+            )
         return PulledDocument(body, order_id, str(order.get("LastUpdateDate") or ""))
 
     def pages(self, since: str):
