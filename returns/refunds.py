@@ -1,8 +1,9 @@
 """Refund arithmetic: pure (no ORM), Decimal in, Decimal out.
 
 What the customer paid for `n` units of a line is
-    paid(n) = n x unit_price - discount x n / quantity + tax x n / quantity
-(discount and tax are for the whole line), quantized half up to the currency's minor unit.
+    paid(n) = (subtotal - discount + tax) x n / quantity
+(subtotal, discount and tax are for the whole line, as the channel stated them; tax counts only
+when prices exclude it), quantized half up to the currency's minor unit.
 A refund of `q` more units, when `r` were refunded before, is paid(r + q) - paid(r): the
 refunds of a line are differences of one cumulative series, so however the units are split
 over refunds they add up to exactly what the line paid, never a cent more or less.
@@ -25,6 +26,16 @@ class PricedLine:
     discount: Decimal
     tax: Decimal
     quantity: int
+    #: The whole line before discount as the channel stated it (a line total its quantity does not
+    #: divide, such as 10.00 for 3); unit price x quantity when not stated.
+    subtotal: Decimal | None = None
+    #: Prices already include the tax (the tax is shown, not added on top).
+    taxes_included: bool = False
+
+    @property
+    def whole_line_paid(self) -> Decimal:
+        subtotal = self.unit_price * self.quantity if self.subtotal is None else self.subtotal
+        return subtotal - self.discount + (0 if self.taxes_included else self.tax)
 
 
 def line_paid(line: PricedLine, units: int, currency: str) -> Decimal:
@@ -32,9 +43,8 @@ def line_paid(line: PricedLine, units: int, currency: str) -> Decimal:
     if not 0 <= units <= line.quantity:
         raise ValueError(f"units must be between 0 and {line.quantity}, not {units}")
     if units == line.quantity:  # the whole line: no division, exactly what the line says
-        return quantize(line.unit_price * units - line.discount + line.tax, currency)
-    share = (line.tax - line.discount) * units / line.quantity
-    return quantize(line.unit_price * units + share, currency)
+        return quantize(line.whole_line_paid, currency)
+    return quantize(line.whole_line_paid * units / line.quantity, currency)
 
 
 def line_refund(line: PricedLine, *, already_refunded: int, units: int, currency: str) -> Decimal:

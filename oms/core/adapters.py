@@ -20,6 +20,14 @@ class AdapterError(Exception):
 
 @runtime_checkable
 class ChannelAdapter(Protocol):
+    """What every adapter does. Optional, checked with `supports_inventory_feed`:
+
+    push_inventory(self, items: list[dict]) -> str
+        Tell the channel how many units of each listed SKU it may sell; see
+        `InventoryFeedAdapter`. The inventory feeds (oms.integrations.feeds) skip a channel whose
+        adapter lacks it, and say so in the push log.
+    """
+
     kind: str
 
     def __init__(self, channel) -> None: ...
@@ -40,6 +48,23 @@ class ChannelAdapter(Protocol):
         Pure: no database, no network. Raises ValueError (or AdapterError) when it cannot be read.
         """
         ...
+
+
+@runtime_checkable
+class InventoryFeedAdapter(ChannelAdapter, Protocol):
+    def push_inventory(self, items: list[dict]) -> str:
+        """Send availability; return the channel's reference for the push or raise AdapterError.
+
+        items: [{"sku": our SKU code, "external_id": the channel's id for it ("" when unknown),
+        "available": units the channel may sell (safety stock and the channel's buffer already
+        taken off, never below zero)}], one per SKU, sorted by SKU. The same items may be sent
+        again (a retry, the scheduled full push): they state quantities, not changes.
+        """
+        ...
+
+
+def supports_inventory_feed(adapter) -> bool:
+    return callable(getattr(adapter, "push_inventory", None))
 
 
 _REGISTRY: dict[str, type] = {}

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "oms.integrations.inbox",
     "oms.integrations.connections",
     "oms.integrations.csvimport",
+    "oms.integrations.erp",
+    "oms.integrations.feeds",
     "oms.desk",
     "oms.demo",
 ]
@@ -140,6 +142,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
+#: Seconds between full inventory feed pushes to every channel.
+OMS_FEED_FULL_PUSH_SECONDS = int(os.environ.get("OMS_FEED_FULL_PUSH_SECONDS", str(6 * 60 * 60)))
 CELERY_BEAT_SCHEDULE: dict = {
     # Orders are sourced right after their intake commits; this catches any a lost wake-up left.
     "fulfillment-source-requested": {"task": "fulfillment.source_requested", "schedule": 60},
@@ -155,6 +159,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "inbox-process-pending-documents": {"task": "inbox.process_pending_documents", "schedule": 5 * 60},
     "inbox-purge-documents": {"task": "inbox.purge_documents", "schedule": 24 * 60 * 60},
+    # ERP sync (queue erp) and inventory feeds (queue feeds); the tick collects stock changes and
+    # pushes each channel at most once per its interval, the full push re-states everything.
+    "erp-export": {"task": "erp.export", "schedule": 60},
+    "erp-import-files": {"task": "erp.import_files", "schedule": 60},
+    "feeds-tick": {"task": "feeds.tick", "schedule": 5},
+    "feeds-push-full": {"task": "feeds.push_full", "schedule": OMS_FEED_FULL_PUSH_SECONDS},
 }
 # Beat reads its schedule from the database (django-celery-beat): the entries above are copied
 # there, and each channel's pull is a periodic task edited in the admin (oms.integrations.pulls).

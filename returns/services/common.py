@@ -92,12 +92,14 @@ def refunded_units(order_line_ids) -> dict[int, int]:
     return {row["order_line_id"]: row["refunded"] or 0 for row in rows}
 
 
-def priced(order_line: OrderLine) -> PricedLine:
+def priced(order_line: OrderLine, *, taxes_included: bool) -> PricedLine:
     return PricedLine(
         unit_price=order_line.unit_price,
         discount=order_line.discount,
         tax=order_line.tax,
         quantity=order_line.quantity,
+        subtotal=order_line.subtotal,
+        taxes_included=taxes_included,
     )
 
 

@@ -57,7 +57,7 @@ def returned_value(order: Order, lines) -> Decimal:
     return sum(
         (
             line_refund(
-                priced(line.order_line),
+                priced(line.order_line, taxes_included=order.taxes_included),
                 already_refunded=before.get(line.order_line_id, 0),
                 units=line.quantity,
                 currency=order.currency,

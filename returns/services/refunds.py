@@ -116,7 +116,7 @@ def return_refund(
         lines=[
             RefundRequestLine(
                 key=line.pk,
-                line=priced(line.order_line),
+                line=priced(line.order_line, taxes_included=order.taxes_included),
                 already_refunded=before.get(line.order_line_id, 0),
                 units=units,
             )

@@ -83,6 +83,8 @@ class OrderLineFactory(factory.django.DjangoModelFactory):
     sku_code = factory.LazyAttribute(lambda o: o.sku.code if o.sku else "UNKNOWN")
     quantity = 1
     unit_price = Decimal("10.00")
+    # as intake keeps it: the whole line before discount, which refunds are computed from
+    subtotal = factory.LazyAttribute(lambda o: o.unit_price * o.quantity)
 
 
 ACTOR = Actor.system("test")

@@ -110,6 +110,26 @@ def test_partial_refunds_of_a_line_always_add_up_to_what_the_line_paid(line, cur
         assert total == D(whole), split
 
 
+# VAT included in the price (a European shop): 3 x 12.00 with 6.00 of tax inside them
+VAT_INCLUDED = PricedLine(
+    unit_price=D("12.00"), discount=D("0"), tax=D("6.00"), quantity=3, taxes_included=True
+)
+# a channel line total its quantity does not divide (Amazon's ItemPrice): 10.00 for 3 units
+THIRD_OF_TEN = PricedLine(
+    unit_price=D("3.3333"), discount=D("0"), tax=D("0"), quantity=3, subtotal=D("10.00")
+)
+
+
+@pytest.mark.parametrize(("units", "paid"), [(1, "12.00"), (2, "24.00"), (3, "36.00")])
+def test_tax_included_in_the_price_is_not_refunded_a_second_time(units, paid):
+    assert line_paid(VAT_INCLUDED, units, "EUR") == D(paid)
+
+
+@pytest.mark.parametrize(("units", "paid"), [(1, "3.33"), (2, "6.67"), (3, "10.00")])
+def test_a_line_total_its_quantity_does_not_divide_refunds_to_the_cent_of_that_total(units, paid):
+    assert line_paid(THIRD_OF_TEN, units, "USD") == D(paid)
+
+
 def test_units_outside_the_line_are_a_programming_error():
     with pytest.raises(ValueError):
         line_paid(EVEN, 4, "USD")

@@ -188,3 +188,18 @@ def test_yen_refunds_have_no_minor_unit(east, shirt):
     line = rma.lines.get()
     assert [refund(rma, (line, 1)).total for _ in range(3)] == [D("997"), D("996"), D("997")]
     assert fresh(order).refunded_total == D("2990")
+
+
+def test_a_price_that_includes_its_tax_is_refunded_as_paid_not_with_the_tax_again(east, shirt):
+    """2 shirts at 12.00 VAT included (4.00 of VAT inside): the customer paid 24.00."""
+    order = shipped_order(
+        east, [{"sku": shirt, "quantity": 2, "unit_price": "12.00", "tax": "4.00"}], taxes_included=True
+    )
+    order.total = D("24.00")  # the factory adds tax on top; with tax included the channel says 24.00
+    order.save(update_fields=["total"])
+    (shirts,) = order.lines.all()
+    rma = received(order, east, (shirts, 2))
+    (line,) = rma.lines.all()
+
+    assert refund(rma, (line, 1)).total == D("12.00")
+    assert refund(rma, (line, 1)).total == D("12.00")

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ErpConfig(AppConfig):
+    name = "oms.integrations.erp"
+    label = "erp"
+    verbose_name = "ERP sync"
