@@ -42,16 +42,18 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "import_export",
+    "django_celery_beat",
     "oms.core",
     "inventory",
     "orders",
     "fulfillment",
     "returns",
     "oms.integrations.inbox",
+    "oms.integrations.connections",
+    "oms.integrations.csvimport",
     "oms.integrations.erp",
     "oms.integrations.feeds",
     "oms.integrations.webhooks",
-    "django_celery_beat",
     "oms.desk",
     "oms.demo",
     "oms.security",
@@ -217,6 +219,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "webhooks-purge-outbox": {"task": "webhooks.purge_outbox", "schedule": 24 * 60 * 60},
     "security-purge-audit-log": {"task": "security.purge_audit_log", "schedule": 24 * 60 * 60},
 }
+# Each channel's pull is a periodic task of its own in that database schedule, kept in step with
+# its connection (oms.integrations.pulls).
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -285,6 +289,10 @@ SPECTACULAR_SETTINGS = {
 # Channel documents (the inbox) are kept this many days after they came in, then purged
 # (failed ones stay until an admin has dealt with them).
 OMS_INBOX_RETENTION_DAYS = int(os.environ.get("OMS_INBOX_RETENTION_DAYS", "90"))
+#: Amazon Login with Amazon token endpoint (tests point it at a local server).
+OMS_AMAZON_LWA_URL = os.environ.get("OMS_AMAZON_LWA_URL", "https://api.amazon.com/auth/o2/token")
+#: A channel's first pull (no cursor yet) reaches back this many days.
+OMS_PULL_FIRST_DAYS = int(os.environ.get("OMS_PULL_FIRST_DAYS", "7"))
 
 # Personal data: orders older than this many days may be anonymized by the retention task.
 OMS_CUSTOMER_DATA_RETENTION_DAYS = int(os.environ.get("OMS_CUSTOMER_DATA_RETENTION_DAYS", "0")) or None

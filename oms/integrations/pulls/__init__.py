@@ -1,0 +1,1 @@
+"""Pulls of channel orders: scheduled, with a cursor per channel, paging and backoff."""

@@ -1,0 +1,1 @@
+"""Shopify: REST order JSON (webhooks, import) and GraphQL Admin API orders (pulls)."""
