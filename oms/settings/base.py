@@ -225,12 +225,12 @@ CELERY_BEAT_SCHEDULE: dict = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # oms.core.api.authentication.BearerTokenAuthentication, wrong tokens counted per address.
-        "oms.security.throttling.GuardedTokenAuthentication",
+        "oms.core.api.throttling.GuardedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    # ThrottleFirst: an anonymous client is limited before it is told 401 (oms/security/throttling.py).
+    # ThrottleFirst: an anonymous client is limited before it is told 401 (oms/core/api/throttling.py).
     "DEFAULT_PERMISSION_CLASSES": [
-        "oms.security.throttling.ThrottleFirst",
+        "oms.core.api.throttling.ThrottleFirst",
         "oms.core.api.permissions.HasRole",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -243,10 +243,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["oms.core.api.inputs.GuardedJSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "COERCE_DECIMAL_TO_STRING": True,
-    # Rates: OMS_API_THROTTLE_RATES below (oms/security/throttling.py).
+    # Rates: OMS_API_THROTTLE_RATES below (oms/core/api/throttling.py).
     "DEFAULT_THROTTLE_CLASSES": [
-        "oms.security.throttling.TokenRateThrottle",
-        "oms.security.throttling.AnonAddressThrottle",
+        "oms.core.api.throttling.TokenRateThrottle",
+        "oms.core.api.throttling.AnonAddressThrottle",
     ],
     # Behind a reverse proxy, the client address is the last X-Forwarded-For hop it added.
     "NUM_PROXIES": int(os.environ["OMS_NUM_PROXIES"]) if os.environ.get("OMS_NUM_PROXIES") else None,

@@ -15,13 +15,13 @@ from rest_framework.views import APIView
 
 from oms.core.adapters import get_adapter
 from oms.core.api.schema import problems
+from oms.core.api.throttling import ChannelWebhookThrottle
 from oms.core.errors import DomainError, ForbiddenError, NotFoundError
 from oms.core.models import Channel
 from oms.core.roles import CHANNEL, CUSTOMER_SERVICE, OMS_ADMIN
 from oms.integrations.inbox import services as inbox
 from oms.integrations.inbox.api import InboxDocumentSerializer
 from oms.integrations.inbox.models import InboxDocument
-from oms.security.throttling import ChannelWebhookThrottle
 from orders.api.serializers import OrderDetailSerializer
 
 from .errors import ConnectionErrorCode, InvalidSignature
