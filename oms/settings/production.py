@@ -20,8 +20,9 @@ ALLOWED_HOSTS = required("ALLOWED_HOSTS", env_list("ALLOWED_HOSTS", ""), "ALLOWE
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-# Load balancers probe over plain HTTP; a redirect would read as "unhealthy".
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]  # Prometheus scrapes inside the network too
+# Load balancers probe over plain HTTP; a redirect would read as "unhealthy". Prometheus scrapes
+# inside the network too.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
