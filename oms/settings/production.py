@@ -46,3 +46,6 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
     "whitenoise.middleware.WhiteNoiseMiddleware",
 )
+
+# Structured logs for the log collector: one JSON object a line with the request id and order number.
+LOGGING["handlers"]["console"]["formatter"] = os.environ.get("OMS_LOG_FORMAT", "json")  # noqa: F405
