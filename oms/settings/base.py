@@ -327,7 +327,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "filters": ["request_context"],
-            "formatter": os.environ.get("OMS_LOG_FORMAT", "text"),
+            "formatter": os.environ.get("OMS_LOG_FORMAT", "text"),  # production.py checks it
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},

@@ -48,4 +48,7 @@ MIDDLEWARE.insert(
 )
 
 # Structured logs for the log collector: one JSON object a line with the request id and order number.
-LOGGING["handlers"]["console"]["formatter"] = os.environ.get("OMS_LOG_FORMAT", "json")  # noqa: F405
+LOG_FORMAT = os.environ.get("OMS_LOG_FORMAT", "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"OMS_LOG_FORMAT must be json or text, not {LOG_FORMAT!r}.")
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT  # noqa: F405
