@@ -30,13 +30,15 @@ run: install
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Production: gunicorn (oms/gunicorn.conf.py) with production settings on DATABASE_URL / REDIS_URL,
-## listening on $(HOST):$(PORT); with REDIS_URL set, a Celery worker runs too. Needs SECRET_KEY and ALLOWED_HOSTS.
+## listening on $(HOST):$(PORT), static files collected first (WhiteNoise serves them, STATIC_ROOT);
+## with REDIS_URL set, a Celery worker runs too. Needs SECRET_KEY and ALLOWED_HOSTS.
 serve: install
 	@for name in SECRET_KEY ALLOWED_HOSTS; do \
 	  if [ -z "$$(printenv $$name)" ]; then \
 	    echo "make serve: set $$name in the environment (production settings require it)" >&2; exit 1; \
 	  fi; \
 	done
+	DJANGO_SETTINGS_MODULE=oms.settings.production $(BIN)/python manage.py collectstatic --noinput -v 0
 	@trap 'trap - EXIT INT TERM; kill 0' EXIT INT TERM; \
 	export DJANGO_SETTINGS_MODULE=oms.settings.production HOST=$(HOST) PORT=$(PORT); \
 	if [ -n "$$REDIS_URL" ]; then $(CELERY_WORKER)=warning & fi; \

@@ -21,6 +21,7 @@ api_v1 = [
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
     path("metrics", security_metrics.metrics, name="metrics"),
     path("jobs/<int:pk>/", core_views.job_detail, name="job"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

@@ -39,10 +39,11 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def http_get(url: str, timeout: float = 5) -> tuple[int, dict, bytes]:
+def http_get(url: str, timeout: float = 5, headers: dict | None = None) -> tuple[int, dict, bytes]:
     """Status, headers and body of a GET; redirects are answers, not followed."""
+    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 (tests call our own 127.0.0.1 servers)
     try:
-        with urllib.request.build_opener(_NoRedirect).open(url, timeout=timeout) as response:
+        with urllib.request.build_opener(_NoRedirect).open(request, timeout=timeout) as response:
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read()

@@ -59,19 +59,50 @@ def _check_broker() -> str:
     return "ok"
 
 
+def _check_migrations() -> str:
+    """Unapplied migrations mean this release's code is ahead of its schema: not ready."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if plan:
+        raise NotReady(f"{len(plan)} unapplied")
+    return "ok"
+
+
+class NotReady(Exception):
+    pass
+
+
+def _run_checks(checks) -> JsonResponse:
+    results, healthy = {}, True
+    for name, check in checks:
+        try:
+            results[name] = check()
+        except NotReady as exc:
+            results[name] = f"error: {exc}"
+            healthy = False
+        except Exception as exc:  # any failure of a dependency makes us unhealthy
+            results[name] = f"error: {type(exc).__name__}"
+            healthy = False
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": results}, status=200 if healthy else 503
+    )
+
+
 @never_cache
 @require_GET
 def healthz(request):
-    """Liveness and readiness for load balancers; public, reveals no data."""
-    checks, healthy = {}, True
-    for name, check in (("database", _check_database), ("broker", _check_broker)):
-        try:
-            checks[name] = check()
-        except Exception as exc:  # any failure of a dependency makes us unhealthy
-            checks[name] = f"error: {type(exc).__name__}"
-            healthy = False
-    return JsonResponse(
-        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
+    """Liveness for load balancers: the database and the broker answer. Public, reveals no data."""
+    return _run_checks((("database", _check_database), ("broker", _check_broker)))
+
+
+@never_cache
+@require_GET
+def readyz(request):
+    """Readiness: as /healthz, and the schema is migrated for this release's code. Public, no data."""
+    return _run_checks(
+        (("database", _check_database), ("migrations", _check_migrations), ("broker", _check_broker))
     )
 
 

@@ -7,4 +7,5 @@ class SecurityConfig(AppConfig):
     verbose_name = "Security"
 
     def ready(self):
-        from . import checks, signals  # noqa: F401  (registers the deploy checks, the sign-in log)
+        # Registers the deploy checks, the sign-in log and the Celery task failure counter.
+        from . import checks, signals, task_metrics  # noqa: F401

@@ -1,5 +1,6 @@
 """Prometheus metrics at /metrics: request rate and latency per route, and the backlogs an
-operator watches (outbox, sourcing requests, channel inbox, dead letters), read at scrape time.
+operator watches (outbox, sourcing requests, channel inbox, dead letters) and Celery task
+failures (oms.security.task_metrics), read at scrape time.
 
 Readable by an admin's session or with `Authorization: Bearer <OMS_METRICS_TOKEN>`. With several
 gunicorn workers set PROMETHEUS_MULTIPROC_DIR (an empty directory) so that every worker's
@@ -18,6 +19,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 from prometheus_client.core import GaugeMetricFamily
 
 from oms.core.roles import OMS_ADMIN, has_role
+
+from .task_metrics import TaskFailureCollector
 
 REQUESTS = Counter("oms_http_requests_total", "HTTP requests answered", ["method", "route", "status"])
 LATENCY = Histogram(
@@ -83,6 +86,7 @@ def _registry() -> CollectorRegistry:
         registry.register(REQUESTS)
         registry.register(LATENCY)
     registry.register(BacklogCollector())
+    registry.register(TaskFailureCollector())
     return registry
 
 

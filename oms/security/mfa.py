@@ -19,7 +19,7 @@ from oms.core.api.problems import problem_response
 from .services.mfa import mfa_enrolled, mfa_required_for
 
 #: Reachable by a signed-in, not yet verified session.
-OPEN_ROUTES = {"security:mfa_verify", "security:mfa_enrol", "logout", "login", "healthz"}
+OPEN_ROUTES = {"security:mfa_verify", "security:mfa_enrol", "logout", "login", "healthz", "readyz"}
 
 
 def needs_second_factor(request, view_name: str) -> bool:

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "oms.core.logs.RequestContextMiddleware",  # first: every log line of a request has its id
     "oms.security.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -322,7 +323,21 @@ OMS_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("OMS_WEBHOOK_ALLOW_PRIVATE_ADDRES
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # OMS_LOG_FORMAT: "text" (default here) or "json" (production's default): one JSON object a line.
+    "filters": {"request_context": {"()": "oms.core.logs.RequestContextFilter"}},
+    "formatters": {
+        "text": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s %(order_number)s] %(message)s"
+        },
+        "json": {"()": "oms.core.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_context"],
+            "formatter": os.environ.get("OMS_LOG_FORMAT", "text"),  # production.py checks it
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

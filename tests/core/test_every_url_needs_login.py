@@ -7,7 +7,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = {"login/", "logout/", "healthz", "admin/login/", "admin/logout/"}
+PUBLIC = {"login/", "logout/", "healthz", "readyz", "admin/login/", "admin/logout/"}
 #: Placeholder values for URL parameters; the check happens before any lookup.
 SAMPLE = {
     "int": "1",

@@ -1,6 +1,7 @@
 """`make serve`: gunicorn with production settings, as a load balancer and an operator see it."""
 
 import os
+import re
 import subprocess
 
 import pytest
@@ -22,6 +23,7 @@ def serve_env(tmp_path, **overrides) -> dict:
         SECRET_KEY="serve-test-" + "x" * 40,
         ALLOWED_HOSTS="127.0.0.1",
         WEB_CONCURRENCY="1",
+        STATIC_ROOT=str(tmp_path / "static"),
     )
     env.update(overrides)
     return {key: value for key, value in env.items() if value is not None}
@@ -59,3 +61,27 @@ def test_serve_answers_healthz_over_plain_http_and_redirects_the_rest_to_https(t
     assert "gunicorn" in headers.get("Server", ""), log
     assert login_status == 301
     assert login_headers["Location"] == f"https://127.0.0.1:{port}/login/"
+
+
+@pytest.mark.django_db
+def test_serve_collects_and_serves_hashed_compressed_static_files_cached_for_a_year(tmp_path):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    behind_tls = {"X-Forwarded-Proto": "https"}
+    with running(
+        ["make", "--no-print-directory", "serve", f"PORT={port}"],
+        env=serve_env(tmp_path),
+        log=tmp_path / "serve.log",
+        ready=answers(f"{base}/healthz"),
+    ):
+        _, _, login_page = http_get(f"{base}/login/", headers=behind_tls)
+        stylesheet = re.search(rb'href="(/static/css/oms\.[0-9a-f]{12}\.css)"', login_page)
+        assert stylesheet, login_page[:2000]
+        status, headers, body = http_get(
+            base + stylesheet.group(1).decode(), headers={**behind_tls, "Accept-Encoding": "gzip"}
+        )
+    assert status == 200, (tmp_path / "serve.log").read_text()
+    assert "max-age=315360000" in headers["Cache-Control"]
+    assert "immutable" in headers["Cache-Control"]
+    assert headers["Content-Encoding"] == "gzip"
+    assert body[:2] == b"\x1f\x8b"  # compressed ahead of time, served as is
