@@ -66,6 +66,14 @@ class BacklogCollector:
         for status in (InboxDocument.Status.RECEIVED, InboxDocument.Status.FAILED):
             inbox.add_metric([status], InboxDocument.objects.filter(status=status).count())
         yield inbox
+        from oms.integrations.webhooks.models import WebhookDelivery
+
+        deliveries = GaugeMetricFamily(
+            "oms_webhook_deliveries", "Webhook deliveries not (yet) received, by status", labels=["status"]
+        )
+        for status in (*WebhookDelivery.OPEN, WebhookDelivery.Status.DEAD):
+            deliveries.add_metric([status], WebhookDelivery.objects.filter(status=status).count())
+        yield deliveries
         from django.db.models import Count
 
         from orders.models import Order

@@ -31,6 +31,28 @@ def test_the_token_reads_request_counts_latency_and_backlogs(settings, admin_use
     assert 'oms_outbox_events{status="pending"} 1.0' in text
     assert "oms_sourcing_requests 0.0" in text
     assert 'oms_inbox_documents{status="failed"} 0.0' in text
+    assert 'oms_webhook_deliveries{status="dead"} 0.0' in text
+
+
+def test_failed_webhook_deliveries_show_as_dead_letters(admin_user):
+    from oms.core.actor import Actor
+    from oms.integrations.webhooks import services as webhooks
+    from oms.integrations.webhooks.models import WebhookDelivery
+
+    webhooks.endpoint_create(url="http://127.0.0.1:9/oms", events=["*"], actor=Actor.system("test"))
+    for n in range(3):
+        outbox_emit("order.accepted", aggregate_type="order", aggregate_id=f"W-{n}", payload={})
+    webhooks.outbox_dispatch()  # nothing listens on port 9: the attempts fail and wait to be retried
+    WebhookDelivery.objects.filter(aggregate_id="W-0").update(status=WebhookDelivery.Status.DEAD)
+    client = Client()
+    client.force_login(admin_user)
+    text = client.get("/metrics").content.decode()
+    waiting = ('oms_webhook_deliveries{status="pending"}', 'oms_webhook_deliveries{status="retrying"}')
+    open_deliveries = sum(
+        float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(waiting)
+    )
+    assert open_deliveries == 2
+    assert 'oms_webhook_deliveries{status="dead"} 1.0' in text
 
 
 def test_an_admin_session_reads_them(admin_user):
