@@ -378,6 +378,8 @@ OMS_STAFF_IDLE_TIMEOUT_MINUTES = int(os.environ.get("OMS_STAFF_IDLE_TIMEOUT_MINU
 # API throttles (per token, per anonymous address, per channel for channel webhooks): "N/s|m|h|d".
 OMS_API_THROTTLE_RATES = {
     "token": os.environ.get("OMS_THROTTLE_TOKEN", "1200/min"),
+    # a sales channel's token: order intake at the speed of a flash sale
+    "channel": os.environ.get("OMS_THROTTLE_CHANNEL", "60000/min"),
     "anon": os.environ.get("OMS_THROTTLE_ANON", "60/min"),
     "channel_webhook": os.environ.get("OMS_THROTTLE_CHANNEL_WEBHOOK", "6000/min"),
 }

@@ -9,6 +9,6 @@ CELERY_BROKER_URL = "memory://"
 OMS_WEBHOOKS_DISPATCH_ON_COMMIT = False
 OMS_WEBHOOK_ALLOW_HTTP_LOOPBACK = True
 # The suite makes many requests from one address within a minute: throttle tests set their own rates.
-OMS_API_THROTTLE_RATES = {"token": None, "anon": None, "channel_webhook": None}
+OMS_API_THROTTLE_RATES = {"token": None, "channel": None, "anon": None, "channel_webhook": None}
 # Tests sign in with force_login: MFA tests (tests/security/test_mfa.py) turn enforcement on.
 OMS_MFA_ENFORCED = False

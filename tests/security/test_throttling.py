@@ -17,7 +17,12 @@ def fresh_counters():
 
 @pytest.fixture
 def rates(settings):
-    settings.OMS_API_THROTTLE_RATES = {"token": "3/min", "anon": "2/min", "channel_webhook": "5/min"}
+    settings.OMS_API_THROTTLE_RATES = {
+        "token": "3/min",
+        "channel": "6/min",
+        "anon": "2/min",
+        "channel_webhook": "5/min",
+    }
     return settings.OMS_API_THROTTLE_RATES
 
 
@@ -64,3 +69,17 @@ def test_guessing_tokens_is_limited_per_address(rates, anon_api):
     statuses = [anon_api.get("/api/v1/orders/", REMOTE_ADDR="203.0.113.9").status_code for _ in range(3)]
     assert statuses == [401, 401, 429]
     assert anon_api.get("/api/v1/orders/", REMOTE_ADDR="203.0.113.10").status_code == 401
+
+
+def test_a_channels_token_has_its_own_higher_rate_for_order_intake(rates):
+    from rest_framework.test import APIClient
+
+    from tests.orders.factories import ChannelFactory
+
+    channel = ChannelFactory(code="shop")
+    token = channel.issue_token()
+    channel.save()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    statuses = [client.get("/api/v1/orders/").status_code for _ in range(7)]
+    assert statuses == [200] * 6 + [429]  # past a person's 3/min, up to the channel's 6/min
