@@ -28,7 +28,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from oms.core.actor import Actor
 from oms.core.roles import CUSTOMER_SERVICE, OMS_ADMIN, WAREHOUSE
+from oms.core.services import channel_issue_token
 from tests.conftest import make_user
 from tests.fulfillment.factories import (
     ChannelFactory,
@@ -81,9 +83,7 @@ def world(db):
 def principal_header(role: str, world) -> str:
     location, channel = world
     if role == "channel":
-        token = channel.issue_token()
-        channel.save()
-        return f"Token {token}"
+        return f"Token {channel_issue_token(channel=channel, actor=Actor.system('schemathesis'))}"
     user = make_user(f"st-{role}", role)
     if role == WAREHOUSE:
         location.staff.add(user)
