@@ -2,17 +2,19 @@
 
 - Shipped: POST /v2/orders/{id}/shipments, one per shipping address the lines go to (an order
   product names its `order_address_id`; the order's shipping addresses are asked first). The
-  shipments already there are read first: one with the same tracking number means an earlier
-  attempt made it (its answer was lost) and nothing is created again. BigCommerce keeps one
-  tracking number per shipment: the others go in its comments.
+  shipments already there are read first: one for the same address with the same tracking number,
+  or whose comments carry our shipment's marker (a shipment without tracking), was made by an
+  earlier attempt whose answer was lost, and is not made again. BigCommerce keeps one tracking
+  number per shipment: the others go in its comments; the tracking URL is its `tracking_link`.
 - Cancelled: PUT /v2/orders/{id} {"status_id": 5} (an order already cancelled is left alone).
   BigCommerce cancels whole orders only: a cancellation of some lines is refused (permanent), to
   be done in its admin. Whether stock goes back is the store's own setting, not the request's.
 - Refunded: POST /v3/orders/{id}/payment_actions/refund_quotes, then .../refunds with the
   quote's first refund method. Items by quantity (PRODUCT) and the shipping amount (SHIPPING, per
   address) when the quote comes to our amount; else our amount against the whole order (ORDER).
-  The refund's `reason` carries the refund id, and the refunds already on the order are read
-  first: one with our id is the earlier attempt's, returned instead of refunding twice.
+  Each refunded item's `reason` (the refund's reason in BigCommerce) carries the refund id, and
+  the refunds already on the order are read first: one with our id is the earlier attempt's,
+  returned instead of refunding twice.
 """
 
 from collections import defaultdict
@@ -25,7 +27,7 @@ from .pull import client_for
 
 CANCELLED = 5
 #: `shipping_provider` values BigCommerce accepts (anything else goes as "" + tracking_carrier).
-PROVIDERS = {"auspost", "canadapost", "endicia", "usps", "fedex", "royalmail", "ups", "upsready", "upsonline"}
+PROVIDERS = {"auspost", "canadapost", "endicia", "usps", "fedex", "royalmail", "ups", "upsready", "shipperhq"}
 CARRIERS = {
     "ups": "ups",
     "usps": "usps",
@@ -45,7 +47,11 @@ CENT = Decimal("0.01")
 
 
 def refund_marker(refund_id) -> str:
-    return f"OMS refund {refund_id}"
+    return f"[OMS refund {refund_id}]"
+
+
+def shipment_marker(shipment) -> str:
+    return f"[OMS shipment {shipment}]"
 
 
 def _data(answer):
@@ -79,11 +85,19 @@ class BigCommercePushes:
         tracking = [number for number in payload.get("tracking_numbers") or [] if number]
         with self._push_client() as client:
             existing = client.json("GET", f"/v2/orders/{order_id}/shipments") or []
-            done = [s for s in existing if tracking and s.get("tracking_number") == tracking[0]]
-            if done:
-                return "+".join(str(s.get("id")) for s in done)
-            created = []
+            marker = shipment_marker(payload.get("shipment") or payload["push_id"])
+
+            def ours(shipment: dict) -> bool:
+                if tracking and shipment.get("tracking_number") == tracking[0]:
+                    return True
+                return marker in str(shipment.get("comments") or "")
+
+            done = {int(s.get("order_address_id") or 0): str(s.get("id")) for s in existing if ours(s)}
+            references = []
             for address_id, items in self._by_address(client, order_id, lines).items():
+                if address_id in done:  # made by an earlier attempt whose answer was lost
+                    references.append(done[address_id])
+                    continue
                 body = {
                     "order_address_id": address_id,
                     "tracking_number": tracking[0] if tracking else "",
@@ -91,14 +105,15 @@ class BigCommercePushes:
                     **self._carrier(payload.get("carrier") or ""),
                     "items": items,
                 }
-                comments = [f"Shipment {payload.get('shipment')}"] if payload.get("shipment") else []
+                if payload.get("tracking_url"):
+                    body["tracking_link"] = payload["tracking_url"][:500]
+                comments = [marker]
                 if len(tracking) > 1:
-                    comments.append(f"Also tracking: {', '.join(tracking[1:])}")
-                if comments:
-                    body["comments"] = ". ".join(comments)
+                    comments.append(f"Also tracking: {', '.join(tracking[1:])}.")
+                body["comments"] = " ".join(comments)
                 shipment = client.json("POST", f"/v2/orders/{order_id}/shipments", json=body) or {}
-                created.append(str(shipment.get("id")))
-        return "+".join(created)
+                references.append(str(shipment.get("id")))
+        return "+".join(references)
 
     def _by_address(self, client, order_id: str, lines: list[dict]) -> dict[int, list[dict]]:
         addresses = client.json("GET", f"/v2/orders/{order_id}/shipping_addresses") or []
@@ -144,7 +159,8 @@ class BigCommercePushes:
         with self._push_client() as client:
             base = f"/v3/orders/{order_id}/payment_actions"
             for refund in _data(client.json("GET", f"{base}/refunds")) or []:
-                if marker in str(refund.get("reason") or ""):
+                reasons = [refund.get("reason"), *(item.get("reason") for item in refund.get("items") or [])]
+                if any(marker in str(reason or "") for reason in reasons):
                     return str(refund.get("id"))
             items = self._refund_items(client, refund_payload)
             quote = {}
@@ -165,7 +181,7 @@ class BigCommercePushes:
                 for option in methods[0]
             ]
             reason = marker + (f" (RMA {refund_payload['rma']})" if refund_payload.get("rma") else "")
-            body = {"items": items, "payments": payments, "reason": reason}
+            body = {"items": [{**item, "reason": reason} for item in items], "payments": payments}
             made = _data(client.json("POST", f"{base}/refunds", json=body)) or {}
         if not made.get("id"):
             raise AdapterError(f"BigCommerce answered no refund id for order {order_id}.")
