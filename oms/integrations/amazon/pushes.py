@@ -121,9 +121,9 @@ class AmazonPushes:
 
     # --- plumbing ---------------------------------------------------------------------------
     def _connection(self):
-        from oms.integrations.connections.models import ChannelConnection
+        from oms.integrations.connections.selectors import connection_of
 
-        connection = ChannelConnection.objects.filter(channel=self.channel).first()
+        connection = connection_of(self.channel)
         if connection is None or not connection.api_base_url:
             raise ChannelRefused(f"Channel {getattr(self.channel, 'code', '?')} has no Amazon API URL.")
         return connection

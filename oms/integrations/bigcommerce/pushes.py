@@ -65,9 +65,9 @@ class BigCommercePushes:
     push_client_options: dict = {"attempts": 2}
 
     def _push_client(self) -> ChannelClient:
-        from oms.integrations.connections.models import ChannelConnection
+        from oms.integrations.connections.selectors import connection_of
 
-        connection = ChannelConnection.objects.filter(channel=self.channel).first()
+        connection = connection_of(self.channel)
         if connection is None or not connection.api_base_url:
             raise ChannelRefused(f"Channel {getattr(self.channel, 'code', '?')} has no BigCommerce API URL.")
         return client_for(connection, **self.push_client_options)
