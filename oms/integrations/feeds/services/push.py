@@ -95,7 +95,7 @@ def _send(push: FeedPush, adapter, started: float) -> None:
     sku_ids = push.sku_ids if push.kind == FeedPush.Kind.CHANGES else None
     items = feed_items(push.channel, sku_ids=sku_ids)
     try:
-        reference = adapter.push_inventory(items)
+        reference = adapter.push_inventory(items, push_id=push.pk)
     except AdapterError as error:
         _finish(push, Status.FAILED, str(error), items=len(items), started=started)
         if sku_ids:
