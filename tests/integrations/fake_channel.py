@@ -107,7 +107,7 @@ def _handler(fake: FakeChannel):
             if payload:
                 self.wfile.write(payload)
 
-        do_GET = do_POST = _serve
+        do_GET = do_POST = do_PUT = _serve
 
         def log_message(self, *args):
             pass
