@@ -25,16 +25,21 @@ class ChannelListing(models.Model):
     )
     channel_sku = models.CharField(
         max_length=100,
+        db_default="",  # raw SQL inserts (bulk loads) need no value
         blank=True,
         help_text="The channel's SKU for it when it is not ours (an Amazon seller SKU, an old code).",
     )
     parent_id = models.CharField(
         max_length=100,
+        db_default="",  # raw SQL inserts (bulk loads) need no value
         blank=True,
         help_text="The product a variant belongs to (WooCommerce parent product, BigCommerce product).",
     )
     inventory_item_id = models.CharField(
-        max_length=100, blank=True, help_text="Shopify: the variant's InventoryItem id."
+        max_length=100,
+        db_default="",  # raw SQL inserts (bulk loads) need no value
+        blank=True,
+        help_text="Shopify: the variant's InventoryItem id.",
     )
     active = models.BooleanField(default=True, help_text="Fed to the channel.")
 
