@@ -96,7 +96,8 @@ def test_full_feed_of_100000_skus_by_50_locations_built_and_sent():
         f"\nfull feed push on {connection.vendor}: {SKUS} SKUs x {LOCATIONS} locations "
         f"({SKUS * LOCATIONS:,} levels), built and POSTed to a local server: "
         f"best {timings[0]:.2f} s, median {timings[1]:.2f} s (build {build:.2f} s, send {send:.2f} s; "
-        f"setup in bulk SQL and VACUUM {setup:.1f} s); {sum(1 for item in items if item['available'])} SKUs available; "
+        f"setup in bulk SQL and VACUUM {setup:.1f} s); "
+        f"{sum(1 for item in items if item['available'])} SKUs available; "
         f"target under 5 s: {'met' if timings[1] < 5 else 'MISSED'}; load average {os.getloadavg()}"
     )
     print("EXPLAIN (ANALYZE, BUFFERS) of the availability query:\n" + plan)
