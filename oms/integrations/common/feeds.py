@@ -30,7 +30,7 @@ def batches(items: list, size: int) -> Iterator[list]:
 def numeric_id(value: str, kind: str) -> int:
     """A channel's integer id (WooCommerce, BigCommerce) from the listing's text."""
     try:
-        return int(str(value).strip())
+        return int(str(value or "").strip())
     except ValueError as error:
         raise RequestRefused(f"{kind} {value!r} is not a number.") from error
 

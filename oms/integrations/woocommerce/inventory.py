@@ -1,7 +1,7 @@
 """WooCommerce inventory feed: `POST /products/batch` with `update: [{id, manage_stock: true,
 stock_quantity}]`, at most 100 per request (WooCommerce's batch limit); a variation (a listing
 with a parent product id) goes to `POST /products/{parent}/variations/batch` instead, 100 per
-request per parent. A listing without a WooCommerce id is left out and named in the push log;
+request per parent. A listing without a numeric WooCommerce id is left out and named in the push log;
 an item the batch answers with an `error` refuses the push (a retry sends it all again)."""
 
 from collections import defaultdict
@@ -22,22 +22,17 @@ class WooCommerceInventoryFeed:
         by_path: dict[str, list[dict]] = defaultdict(list)
         skipped = []
         for item in items:
-            if not item.get("external_id"):
+            try:
+                product = numeric_id(item.get("external_id"), "WooCommerce id")
+                parent = (
+                    numeric_id(item["parent_id"], "WooCommerce parent id") if item.get("parent_id") else None
+                )
+            except RequestRefused:  # none, or not a number: this SKU cannot be sent, the rest can
                 skipped.append(item["sku"])
                 continue
-            update = {
-                "id": numeric_id(item["external_id"], "WooCommerce id"),
-                "manage_stock": True,
-                "stock_quantity": item["available"],
-            }
-            parent = item.get("parent_id")
-            path = (
-                f"/products/{numeric_id(parent, 'WooCommerce parent id')}/variations/batch"
-                if parent
-                else "/products/batch"
-            )
-            by_path[path].append(update)
-        refuse_if_nothing(len(items) - len(skipped), skipped, self.channel, "no WooCommerce id")
+            path = f"/products/{parent}/variations/batch" if parent else "/products/batch"
+            by_path[path].append({"id": product, "manage_stock": True, "stock_quantity": item["available"]})
+        refuse_if_nothing(len(items) - len(skipped), skipped, self.channel, "no numeric WooCommerce id")
         requests = 0
         with client_for(connection) as client:
             for path, updates in sorted(by_path.items()):
@@ -47,7 +42,9 @@ class WooCommerceInventoryFeed:
                     requests += 1
         sent = len(items) - len(skipped)
         return with_skipped(
-            f"WooCommerce: {sent} stock quantities in {requests} batches", skipped, "no WooCommerce id"
+            f"WooCommerce: {sent} stock quantities in {requests} batches",
+            skipped,
+            "no numeric WooCommerce id",
         )
 
 

@@ -116,6 +116,7 @@ def test_shopify_user_errors_fail_the_push_and_the_changes_wait_for_the_next(fak
     fake.expect("POST", "/graphql.json", body=refused)
     [push] = feed_tick(now=timezone.now() + timedelta(seconds=5))
     assert push.status == FeedPush.Status.FAILED and "not stocked" in push.message
+    assert push.message.startswith("Refused (fix, then retry)")  # a retry alone will not help
     assert list(FeedPending.objects.values_list("sku_id", flat=True)) == [skus[0].pk]
 
 
@@ -154,7 +155,7 @@ def test_woocommerce_gets_products_batch_of_100_and_variations_under_their_paren
         ]
     }
     assert fake.seen[1].headers["Authorization"].startswith("Basic ")
-    assert "WU-001" in push.message and "no WooCommerce id" in push.message
+    assert "WU-001" in push.message and "no numeric WooCommerce id" in push.message
 
 
 def test_woocommerce_item_errors_fail_the_push(fake):
