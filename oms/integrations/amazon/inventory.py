@@ -1,16 +1,19 @@
-"""Amazon inventory feed: SP-API Feeds v2021-06-30, one `JSON_LISTINGS_FEED` per 10,000 SKUs:
+"""Amazon inventory feed: SP-API Feeds v2021-06-30, one `JSON_LISTINGS_FEED` per 25,000 SKUs
+(Amazon's item limit per feed since May 2025; ~6 MB, under the 10 MiB it recommends):
 createFeedDocument, the JSON uploaded (PUT) to the pre-signed URL it answers, then createFeed
 naming the document. Each message PATCHes the listing's `fulfillment_availability` with the
 "merge" operation (quantity only, the seller's lead time and restock date kept) for the
 seller-fulfilled channel ("DEFAULT"). The SKU is the listing's channel SKU (the seller SKU),
-else ours. The feed is processed by Amazon later: the reference is the feed ids."""
+else ours. The feed is processed by Amazon later: the reference is the feed ids. Amazon takes
+five feed submissions per five minutes per region: keep the channel's feed interval at 60 s or
+more (a 429 waits 1 / x-amzn-RateLimit-Limit seconds)."""
 
 import json
 
 from ..common.feeds import batches, connection_for_feed, feed_settings_for
 from ..common.http import ChannelClient, RequestRefused
 
-BATCH = 10_000
+BATCH = 25_000
 CONTENT_TYPE = "application/json; charset=UTF-8"
 FEEDS = "/feeds/2021-06-30"
 

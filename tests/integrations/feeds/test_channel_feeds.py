@@ -309,3 +309,29 @@ def test_incoming_orders_read_their_skus_through_the_listings():
     assert config.sku("", "130") == "IN-001"  # a line without a SKU, by its product id
     assert config.sku("old-code") == "IN-002"  # not fed any more, still mapped
     assert config.sku("IN-001") == "IN-001" and config.sku("", None) == "UNMAPPED"
+
+
+def test_amazon_sends_one_feed_per_batch_of_its_item_limit(fake, monkeypatch):
+    from oms.integrations.amazon import inventory as amazon_feed
+
+    monkeypatch.setattr(amazon_feed, "BATCH", 2)  # Amazon's limit is 25,000: the same path, smaller
+    skus, _ = stock(3, prefix="AB")
+    channel = feed_channel("amz", "amazon", fake.url, seller_id="A2SELLER")
+    ChannelListing.objects.bulk_create([ChannelListing(channel=channel, sku=sku) for sku in skus])
+    for n in (1, 2):
+        fake.expect(
+            "POST",
+            "/feeds/2021-06-30/documents",
+            body={"feedDocumentId": f"d{n}", "url": f"{fake.url}/up/{n}"},
+        )
+        fake.expect("PUT", f"/up/{n}", body="")
+        fake.expect("POST", "/feeds/2021-06-30/feeds", status=202, body={"feedId": f"F{n}"})
+    push = full_push(channel)
+    assert push.status == FeedPush.Status.SENT and "F1, F2" in push.message, push.message
+    uploads = [seen.json()["messages"] for seen in fake.seen if seen.method == "PUT"]
+    assert [[(m["messageId"], m["sku"]) for m in messages] for messages in uploads] == [
+        [(1, "AB-001"), (2, "AB-002")],
+        [(1, "AB-003")],
+    ]
+    feeds = [seen.json()["inputFeedDocumentId"] for seen in fake.seen if seen.path.endswith("/feeds")]
+    assert feeds == ["d1", "d2"]
