@@ -15,14 +15,17 @@ MANUAL = "manual"
 
 
 class AdapterError(Exception):
-    """The channel or provider refused or could not be reached; the caller may retry."""
+    """The channel or provider refused or could not be reached; the caller may retry.
+    `retryable`: False when retrying cannot help (oms.integrations.common.http's ChannelRefused)."""
+
+    retryable = True
 
 
 @runtime_checkable
 class ChannelAdapter(Protocol):
     """What every adapter does. Optional, checked with `supports_inventory_feed`:
 
-    push_inventory(self, items: list[dict]) -> str
+    push_inventory(self, items: list[dict], *, push_id: int | None = None) -> str
         Tell the channel how many units of each listed SKU it may sell; see
         `InventoryFeedAdapter`. The inventory feeds (oms.integrations.feeds) skip a channel whose
         adapter lacks it, and say so in the push log.
@@ -52,13 +55,17 @@ class ChannelAdapter(Protocol):
 
 @runtime_checkable
 class InventoryFeedAdapter(ChannelAdapter, Protocol):
-    def push_inventory(self, items: list[dict]) -> str:
-        """Send availability; return the channel's reference for the push or raise AdapterError.
+    def push_inventory(self, items: list[dict], *, push_id: int | None = None) -> str:
+        """Send availability; return the channel's reference for the push or raise AdapterError
+        (`retryable` True for a throttled or unreachable channel, False for a refusal).
 
         items: [{"sku": our SKU code, "external_id": the channel's id for it ("" when unknown),
         "available": units the channel may sell (safety stock and the channel's buffer already
-        taken off, never below zero)}], one per SKU, sorted by SKU. The same items may be sent
-        again (a retry, the scheduled full push): they state quantities, not changes.
+        taken off, never below zero), and the listing's other channel ids "channel_sku",
+        "parent_id", "inventory_item_id" ("" when not set)}], one per SKU, sorted by SKU. The same
+        items may be sent again (a retry, the scheduled full push): they state quantities, not
+        changes. push_id: the feed's push log entry (for the channel's idempotency key or audit
+        reference); None outside a logged push.
         """
         ...
 

@@ -22,7 +22,6 @@ def form(channel, **fields) -> dict:
         "refresh_token": "",
         "webhook_secret": "",
         "previous_webhook_secret": "",
-        "sku_map": "{}",
         "location_map": "{}",
         "own_fulfillment_services": '["manual"]',
         "field_mapping": "{}",
@@ -66,7 +65,7 @@ def test_a_secret_left_empty_keeps_the_stored_one(client, admin_user, woo):
 @pytest.mark.parametrize(
     ("fields", "error"),
     [
-        ({"sku_map": '{"48123": 7}'}, "Every value is a code"),
+        ({"location_map": '{"48123": 7}'}, "Every value is a code"),
         ({"own_fulfillment_services": '{"manual": 1}'}, "A list of names"),
         ({"pull_enabled": "on", "api_base_url": ""}, "Pulls need the channel"),
         ({"webhook_secret": "short"}, "At least 8 characters"),

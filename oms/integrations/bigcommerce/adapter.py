@@ -32,6 +32,7 @@ from ..common.parse import (
     total,
 )
 from ..common.signatures import standard_webhooks_valid
+from .inventory import BigCommerceInventoryFeed
 from .pushes import BigCommercePushes
 
 INCOMPLETE = 0
@@ -242,7 +243,7 @@ def _list(document, key: str) -> list:
 
 
 @register_adapter("bigcommerce")
-class BigCommerceAdapter(BigCommercePushes, BaseAdapter):
+class BigCommerceAdapter(BigCommerceInventoryFeed, BigCommercePushes, BaseAdapter):
     webhooks = True
 
     def normalize(self, document: dict, *, topic: str, headers: dict) -> dict | None:

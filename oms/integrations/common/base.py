@@ -1,6 +1,7 @@
 """The base of every channel adapter: its configuration (SKU and location mappings from the
 channel's connection), the refund refusal (pushes are a later issue) and the webhook seams."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from oms.core.adapters import AdapterError
@@ -15,12 +16,13 @@ class AdapterConfig:
     """What an adapter knows of its channel besides the document: pure data.
 
     sku_map: the channel's SKU, variant id or product id -> our SKU code (a channel SKU that is
-    already ours needs no entry). location_map: the channel's location id -> our location code.
+    already ours needs no entry); from a channel, its listings (feeds.ChannelListing) read lazily,
+    one query per key. location_map: the channel's location id -> our location code.
     own_fulfillment_services: Shopify fulfilment services that are us ("manual": the merchant's
     own stock); a line served by another is the channel's to ship. mapping: the generic JSON
     adapter's field mapping."""
 
-    sku_map: dict = field(default_factory=dict)
+    sku_map: Mapping = field(default_factory=dict)
     location_map: dict = field(default_factory=dict)
     own_fulfillment_services: frozenset = frozenset({"manual"})
     mapping: dict = field(default_factory=dict)

@@ -1,18 +1,24 @@
-"""One small HTTP client for every channel (httpx): timeouts, and retries of 429 and 5xx with
-exponential backoff that honours the channel's wait hint (`Retry-After`, or what the channel
-says instead: a function of the response, per channel).
+"""One small HTTP client for every outbound integration (httpx): channels, ERP export, inventory
+feeds. Timeouts, and retries of 429 and 5xx with exponential backoff that honours the channel's
+wait hint (`Retry-After`, or what the channel says instead: a function of the response, per
+channel). `post_json` is the one-call form for a target that is one URL (ERP, a feed endpoint).
 
-Errors tell a retry from a refusal: `ChannelUnavailable` (429 / 5xx / network after the
-attempts; `retryable = True`, `retry_after` the channel's last hint in seconds or None) and
-`ChannelRefused` (another 4xx from `json()`; `retryable = False`). Both are AdapterError.
+Failures are AdapterError and tell a retry from a refusal: `ChannelUnavailable` (429 / 5xx /
+unreachable, after the attempts; `retryable = True`, `retry_after` the channel's last hint in
+seconds or None) is worth trying again later; `ChannelRefused` (any other non-2xx: bad
+credentials, a payload the target rejects; `retryable = False`) will fail the same way until
+someone fixes something. Outbound webhooks keep their own client (webhooks/client.py: SSRF
+checks on every attempt, no redirects, capped reads).
 
 No channel SDK is used: each would need patching to reach a local test server (see
 tests/integrations/fixtures/NOTES.md, "Client library"), and four GET/POST calls per channel do
 not earn one.
 """
 
+import json
 import logging
 import time
+import urllib.parse
 from collections.abc import Callable
 from email.utils import parsedate_to_datetime
 
@@ -161,3 +167,42 @@ class ChannelClient:
             return response.json()
         except ValueError as error:
             raise AdapterError(f"{method} {url}: the answer is not JSON.") from error
+
+
+def json_bytes(body) -> bytes:
+    """Compact JSON, with Django's encoder (decimals, dates, UUIDs) when Django is there."""
+    try:
+        from django.core.serializers.json import DjangoJSONEncoder
+    except ImportError:  # pragma: no cover - this module stays importable without Django
+        DjangoJSONEncoder = None
+    return json.dumps(body, cls=DjangoJSONEncoder, separators=(",", ":")).encode()
+
+
+def post_json(
+    url: str,
+    body,
+    *,
+    token: str = "",
+    timeout: float = 15,
+    headers: dict | None = None,
+    attempts: int = 1,
+    sleep: Callable[[float], None] = time.sleep,
+) -> tuple[int, str]:
+    """POST `body` as JSON to one URL; (status, the start of the answer) on 2xx.
+
+    One attempt by default: the ERP export and the feeds have their own retry schedules (a
+    failed push or batch is logged and tried again later). Raises ChannelUnavailable (429, 5xx,
+    unreachable) or ChannelRefused (another non-2xx, a URL that is not http(s))."""
+    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+        raise ChannelRefused(f"{url!r} is not an http(s) URL.")
+    sent = {"Content-Type": "application/json", "User-Agent": "oms-integrations/1", **(headers or {})}
+    if token:
+        sent["Authorization"] = f"Bearer {token}"
+    with ChannelClient("", headers=sent, timeout=timeout, attempts=attempts, sleep=sleep) as client:
+        response = client.request("POST", url, content=json_bytes(body))
+    text = response.text[:2000]
+    if not 200 <= response.status_code < 300:
+        raise ChannelRefused(
+            f"HTTP {response.status_code} from {url}: {text[:500]}".strip(), status=response.status_code
+        )
+    return response.status_code, text

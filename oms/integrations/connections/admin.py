@@ -29,7 +29,6 @@ class ConnectionForm(forms.ModelForm):
             "account",
             "api_key",
             *SECRET_FIELDS,
-            "sku_map",
             "location_map",
             "own_fulfillment_services",
             "field_mapping",

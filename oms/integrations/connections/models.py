@@ -1,5 +1,6 @@
 """How the OMS reaches a channel: its API, credentials (encrypted at rest), webhook secret,
-pull cursor, SKU and location mappings. One per channel; the adapter kind stays on the channel."""
+pull cursor, location mapping. One per channel; the adapter kind stays on the channel. The SKU
+mapping is the channel's listings (feeds.ChannelListing)."""
 
 from django.db import models
 
@@ -25,11 +26,6 @@ class ChannelConnection(models.Model):
     webhook_secret = EncryptedTextField(blank=True, help_text="Signs the channel's webhook deliveries.")
     previous_webhook_secret = EncryptedTextField(
         blank=True, help_text="Accepted too while the channel changes to the new secret."
-    )
-    sku_map = models.JSONField(
-        default=dict,
-        blank=True,
-        help_text='Channel SKU, variant or product id -> our SKU: {"48123": "SOCK-M"}.',
     )
     location_map = models.JSONField(
         default=dict,

@@ -14,9 +14,17 @@ from .models import ChannelListing, FeedPush, FeedSettings
 
 @admin.register(ChannelListing)
 class ChannelListingAdmin(admin.ModelAdmin):
-    list_display = ("channel", "sku", "external_id", "active")
+    list_display = (
+        "channel",
+        "sku",
+        "external_id",
+        "channel_sku",
+        "parent_id",
+        "inventory_item_id",
+        "active",
+    )
     list_filter = ("channel", "active")
-    search_fields = ("sku__code", "external_id")
+    search_fields = ("sku__code", "external_id", "channel_sku", "inventory_item_id")
     list_select_related = ("channel", "sku")
     raw_id_fields = ("sku",)
 
@@ -31,7 +39,16 @@ class FeedSettingsForm(forms.ModelForm):
     class Meta:
         model = FeedSettings
         formfield_callback = url_https_formfield
-        fields = ("channel", "enabled", "interval_seconds", "debounce_seconds", "url", "auth_token")
+        fields = (
+            "channel",
+            "enabled",
+            "interval_seconds",
+            "debounce_seconds",
+            "url",
+            "auth_token",
+            "location_id",
+            "seller_id",
+        )
 
     def clean_auth_token(self):
         return self.cleaned_data.get("auth_token") or (self.instance.auth_token if self.instance.pk else "")

@@ -11,17 +11,52 @@ from oms.integrations.cursor import IdCursorFields
 
 
 class ChannelListing(models.Model):
-    """A SKU the channel sells, under the channel's own id for it. Only listed SKUs are fed."""
+    """A SKU the channel sells, under the channel's own ids for it: the one SKU mapping of a
+    channel. The inventory feed sends the active listings; the channel adapters read incoming
+    orders' SKUs and variant ids through it (`oms.integrations.connections.selectors`)."""
 
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="listings")
     sku = models.ForeignKey(Sku, on_delete=models.CASCADE, related_name="channel_listings")
     external_id = models.CharField(
-        max_length=100, blank=True, help_text="The channel's id for it (variant, offer, inventory item)."
+        max_length=100,
+        blank=True,
+        help_text="The channel's id for it: Shopify or BigCommerce variant id, WooCommerce product or "
+        "variation id.",
     )
-    active = models.BooleanField(default=True)
+    channel_sku = models.CharField(
+        max_length=100,
+        db_default="",  # raw SQL inserts (bulk loads) need no value
+        blank=True,
+        help_text="The channel's SKU for it when it is not ours (an Amazon seller SKU, an old code).",
+    )
+    parent_id = models.CharField(
+        max_length=100,
+        db_default="",  # raw SQL inserts (bulk loads) need no value
+        blank=True,
+        help_text="The product a variant belongs to (WooCommerce parent product, BigCommerce product).",
+    )
+    inventory_item_id = models.CharField(
+        max_length=100,
+        db_default="",  # raw SQL inserts (bulk loads) need no value
+        blank=True,
+        help_text="Shopify: the variant's InventoryItem id.",
+    )
+    active = models.BooleanField(default=True, help_text="Fed to the channel.")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["channel", "sku"], name="channel_listing_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "sku"], name="channel_listing_unique"),
+            models.UniqueConstraint(
+                fields=["channel", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="channel_listing_external_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["channel", "channel_sku"],
+                condition=~models.Q(channel_sku=""),
+                name="channel_listing_channel_sku_unique",
+            ),
+        ]
         indexes = [models.Index(fields=["sku", "channel"], name="listing_sku_idx")]
 
     def __str__(self) -> str:
@@ -38,6 +73,13 @@ class FeedSettings(models.Model):
         default=2, help_text="A change waits this long for more before it is pushed, so a burst goes as one."
     )
     url = models.URLField(blank=True, help_text="Where the generic HTTP JSON adapter POSTs the feed.")
+    location_id = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The channel's location the feed sets quantities at (Shopify location id, BigCommerce "
+        "location id; empty: the one location in the connection's location map, BigCommerce's 1).",
+    )
+    seller_id = models.CharField(max_length=40, blank=True, help_text="Amazon: the selling partner id.")
     auth_token = EncryptedTextField(blank=True, help_text="Sent as a Bearer token; stored encrypted.")
     last_push_at = models.DateTimeField(null=True, blank=True)
 

@@ -33,6 +33,7 @@ from ..common.parse import (
     total,
 )
 from ..common.signatures import matches_any
+from .inventory import ShopifyInventoryFeed
 
 FINANCIAL_STATUS = {
     "pending": "pending",
@@ -252,7 +253,7 @@ class ShopifyNormalizer:
 
 
 @register_adapter("shopify")
-class ShopifyAdapter(BaseAdapter):
+class ShopifyAdapter(ShopifyInventoryFeed, BaseAdapter):
     webhooks = True
 
     def normalize(self, document: dict, *, topic: str, headers: dict) -> dict | None:

@@ -10,7 +10,7 @@ from oms.core.transactions import for_update, transactional
 from ..models import ChannelConnection
 
 logger = logging.getLogger(__name__)
-MAP_FIELDS = ("sku_map", "location_map", "field_mapping")
+MAP_FIELDS = ("location_map", "field_mapping")
 
 
 def validate_connection(connection: ChannelConnection) -> None:
@@ -19,7 +19,7 @@ def validate_connection(connection: ChannelConnection) -> None:
         value = getattr(connection, name)
         if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
             errors[name] = "An object of names to values."
-    for name in ("sku_map", "location_map"):
+    for name in ("location_map",):
         value = getattr(connection, name)
         if isinstance(value, dict) and not all(isinstance(v, str) and v.strip() for v in value.values()):
             errors[name] = "Every value is a code (text)."

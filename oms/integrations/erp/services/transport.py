@@ -5,7 +5,8 @@ import json
 import os
 from pathlib import Path
 
-from oms.integrations.http import PostFailed, post_json
+from oms.core.adapters import AdapterError
+from oms.integrations.common.http import post_json
 
 from ..models import ErpExport, Target
 from .documents import STREAMS
@@ -30,7 +31,7 @@ def send_http(export: ErpExport) -> str:
             timeout=connection.timeout_seconds,
             headers={"Idempotency-Key": f"oms-erp-export-{export.pk}"},
         )
-    except PostFailed as error:
+    except AdapterError as error:
         raise TransportError(str(error)) from error
     return f"HTTP {status} {text[:200]}".strip()
 

@@ -95,9 +95,11 @@ def _send(push: FeedPush, adapter, started: float) -> None:
     sku_ids = push.sku_ids if push.kind == FeedPush.Kind.CHANGES else None
     items = feed_items(push.channel, sku_ids=sku_ids)
     try:
-        reference = adapter.push_inventory(items)
+        reference = adapter.push_inventory(items, push_id=push.pk)
     except AdapterError as error:
-        _finish(push, Status.FAILED, str(error), items=len(items), started=started)
+        # a refusal (bad credentials, ids the channel does not know) fails again until fixed
+        why = str(error) if getattr(error, "retryable", True) else f"Refused (fix, then retry): {error}"
+        _finish(push, Status.FAILED, why, items=len(items), started=started)
         if sku_ids:
             FeedPending.objects.bulk_create(
                 [FeedPending(channel_id=push.channel_id, sku_id=sku_id) for sku_id in sku_ids],
