@@ -153,7 +153,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "oms.core.cache.RedisCache", "LOCATION": REDIS_URL}}
 
 # Celery: without a broker, tasks run in process so that `make run` needs no server.
 CELERY_BROKER_URL = REDIS_URL or "memory://"

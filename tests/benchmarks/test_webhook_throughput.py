@@ -27,7 +27,7 @@ from tests.integrations.webhooks.workers import broker, celery_worker, worker_en
 
 ORDERS, EVENTS_PER_ORDER = 100, 10
 STEADY_RATE, STEADY_SECONDS = 40, 10
-REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
+REDIS_CACHE = "oms.core.cache.RedisCache"
 
 
 def emit(orders, kind: str) -> None:
