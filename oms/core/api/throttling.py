@@ -53,17 +53,18 @@ class _SettingsRateThrottle(SimpleRateThrottle):
         return self._count() <= self.num_requests
 
     def _count(self) -> int:
-        """This request's number in its window."""
+        """This request's number in its window (keys of their own: never DRF's lists)."""
         self.now = self.timer()
+        counter = f"{self.key}:count"
         try:
-            count = self.cache.incr(self.key)
+            count = self.cache.incr(counter)
         except ValueError:  # no window open: this request opens one
-            if self.cache.add(self.key, 1, self.duration):
+            if self.cache.add(counter, 1, self.duration):
                 self.cache.set(f"{self.key}:since", self.now, self.duration)
                 return 1
-            count = self.cache.incr(self.key)  # another request opened it meanwhile
+            count = self.cache.incr(counter)  # another request opened it meanwhile
         if count == 1:  # the window closed between Redis' EXISTS and INCR: the new one must close too
-            self.cache.touch(self.key, self.duration)
+            self.cache.touch(counter, self.duration)
         return count
 
     def wait(self) -> float:
