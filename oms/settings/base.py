@@ -298,6 +298,10 @@ OMS_PULL_FIRST_DAYS = int(os.environ.get("OMS_PULL_FIRST_DAYS", "7"))
 # Personal data: orders older than this many days may be anonymized by the retention task.
 OMS_CUSTOMER_DATA_RETENTION_DAYS = int(os.environ.get("OMS_CUSTOMER_DATA_RETENTION_DAYS", "0")) or None
 
+#: With a broker, the sourcing task starts this long after the commit that woke it, gathering
+#: the orders accepted meanwhile into its batch (fulfillment.tasks.nudge_sourcing).
+OMS_SOURCING_GATHER_SECONDS = float(os.environ.get("OMS_SOURCING_GATHER_SECONDS", "0.1"))
+
 # --- Outbound webhooks (issue 18, oms/integrations/webhooks) -------------------------------------
 # Dispatch outbox rows right after their commit (a Celery task; in process without REDIS_URL).
 OMS_WEBHOOKS_DISPATCH_ON_COMMIT = env_bool("OMS_WEBHOOKS_DISPATCH_ON_COMMIT", True)
