@@ -1,6 +1,7 @@
 """Celery tasks: thin, idempotent, each calls one service."""
 
 from celery import current_app, shared_task
+from django.conf import settings
 from django.core.cache import cache
 
 from . import services
@@ -12,9 +13,13 @@ NUDGE_SECONDS = 30
 
 def nudge_sourcing() -> None:
     """After a commit that queued orders for sourcing: source them now in process (no broker),
-    or wake the sourcing task, at most one wake-up waiting at a time (with one)."""
-    if current_app.conf.task_always_eager or cache.add(NUDGE_KEY, 1, timeout=NUDGE_SECONDS):
+    or wake the sourcing task, at most one wake-up waiting at a time (with one). The task starts
+    OMS_SOURCING_GATHER_SECONDS after its wake-up: the orders accepted meanwhile join its batch
+    (and send no wake-up of their own), so a busy intake is sourced in few, large batches."""
+    if current_app.conf.task_always_eager:
         source_requested.delay()
+    elif cache.add(NUDGE_KEY, 1, timeout=NUDGE_SECONDS):
+        source_requested.apply_async(countdown=settings.OMS_SOURCING_GATHER_SECONDS)
 
 
 @shared_task(name="fulfillment.source_requested", ignore_result=True)

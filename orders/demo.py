@@ -10,7 +10,7 @@ from inventory.models import Location, Sku
 from oms.core.actor import Actor
 from oms.core.models import Channel
 
-from .api.serializers import OrderIntakeSerializer
+from .api.intake import validate_order_document
 from .services import order_intake
 
 CUSTOMERS = [
@@ -95,8 +95,7 @@ def seed(count: int = COUNT) -> str:
         # Unpaid demo orders come from a channel that does not allow pay later (payment hold).
         pool = [c for c in channels if not c.pay_later_allowed] if index in (1, 3) else channels
         channel = (pool or channels)[index % len(pool or channels)]
-        serializer = OrderIntakeSerializer(data=_payload(index, rng, channel, skus, dropship))
-        serializer.is_valid(raise_exception=True)
-        _, new = order_intake(data=serializer.validated_data, channel=channel, actor=actor)
+        data = validate_order_document(_payload(index, rng, channel, skus, dropship))
+        _, new = order_intake(data=data, channel=channel, actor=actor)
         created += new
     return f"{count} orders ({created} new)"

@@ -13,12 +13,13 @@ from decimal import Decimal
 import tablib
 from django.db import transaction
 from import_export import fields, resources, widgets
+from rest_framework.exceptions import ValidationError
 
 from oms.core.actor import Actor
 from oms.core.api.problems import flatten_errors
 from oms.core.models import Channel
 
-from .api.serializers import OrderIntakeSerializer
+from .api.intake import validate_order_document
 from .models import OrderLine
 from .services import order_intake
 
@@ -163,14 +164,13 @@ def import_orders(dataset: tablib.Dataset, *, actor: Actor) -> ImportResult:
         if channel is None:
             result.errors.append(f"Row {numbers[0]}: channel: unknown or inactive channel {channel_code!r}.")
             continue
-        serializer = OrderIntakeSerializer(data=_payload(rows))
-        if not serializer.is_valid():
-            for error in flatten_errors(serializer.errors):
+        try:
+            valid.append((channel, validate_order_document(_payload(rows))))
+        except ValidationError as invalid:
+            for error in flatten_errors(invalid.detail):
                 result.errors.append(
                     f"Row {_row_of(error['field'], numbers)}: {error['field']}: {error['message']}"
                 )
-            continue
-        valid.append((channel, serializer.validated_data))
     if result.errors or not valid:
         if not valid and not result.errors:
             result.errors.append("The file has no order rows.")

@@ -47,7 +47,7 @@ def fulfillment_source_requested(*, batch_size: int = BATCH_SIZE) -> int:
             logger.exception("sourcing batch failed; sourcing its orders one at a time")
             claimed, done = _source_one_by_one(batch_size)
         sourced += done
-        if claimed == 0 or done == 0:
+        if claimed < batch_size or done == 0:  # a short batch took all there was: no empty run
             return sourced
 
 

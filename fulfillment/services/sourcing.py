@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from inventory.models import Location
 from inventory.services import LockedStock, ReservationRequest, Take, stock_release, stock_reserve
 from oms.core.actor import Actor
+from oms.core.bulk import rows_update
 from oms.core.transactions import transactional
 from orders import services as order_services
 from orders.models import Order, OrderLine
@@ -323,7 +324,7 @@ def assign_many(
             requests.append((fo_line, order_line.sku_id, location.pk, quantity, order.number))
     FulfillmentOrderLine.objects.bulk_create(new_lines)
     if grown:
-        FulfillmentOrderLine.objects.bulk_update(grown, ["quantity"])
+        rows_update(grown, ["quantity"])
     stock_reserve(
         requests=[
             ReservationRequest(sku_id, location_id, units, fo_line, reference=number)

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from oms.core.actor import Actor
+from oms.core.bulk import rows_update
 
 from ..errors import InventoryError, InventoryErrorCode
 from ..models import Location, Sku, StockLevel, StockMovement
@@ -82,7 +83,7 @@ def _save(movements: list[StockMovement]) -> list[StockMovement]:
     levels = list({id(movement.stock_level): movement.stock_level for movement in movements}.values())
     for level in levels:
         level.updated_at = now
-    StockLevel.objects.bulk_update(levels, ["on_hand", "reserved", "updated_at"], batch_size=1000)
+    rows_update(levels, ["on_hand", "reserved", "updated_at"])
     for movement in movements:
         movement.created_at = now
     return StockMovement.objects.bulk_create(movements, batch_size=1000)

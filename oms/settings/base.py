@@ -153,7 +153,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "oms.core.cache.RedisCache", "LOCATION": REDIS_URL}}
 
 # Celery: without a broker, tasks run in process so that `make run` needs no server.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -297,6 +297,10 @@ OMS_PULL_FIRST_DAYS = int(os.environ.get("OMS_PULL_FIRST_DAYS", "7"))
 
 # Personal data: orders older than this many days may be anonymized by the retention task.
 OMS_CUSTOMER_DATA_RETENTION_DAYS = int(os.environ.get("OMS_CUSTOMER_DATA_RETENTION_DAYS", "0")) or None
+
+#: With a broker, the sourcing task starts this long after the commit that woke it, gathering
+#: the orders accepted meanwhile into its batch (fulfillment.tasks.nudge_sourcing).
+OMS_SOURCING_GATHER_SECONDS = float(os.environ.get("OMS_SOURCING_GATHER_SECONDS", "0.1"))
 
 # --- Outbound webhooks (issue 18, oms/integrations/webhooks) -------------------------------------
 # Dispatch outbox rows right after their commit (a Celery task; in process without REDIS_URL).

@@ -14,6 +14,7 @@ consistent order never lands on a false totals hold):
 """
 
 from decimal import Decimal
+from functools import cache
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -364,6 +365,20 @@ class OrderIntakeSerializer(serializers.Serializer):
         if errors:
             raise serializers.ValidationError(errors, code="invalid")
         return attrs
+
+
+def validate_order_document(data) -> dict:
+    """The validated normalized order, or `serializers.ValidationError` with the field errors
+    (the API answers 400 with them). Every document goes through the one serializer tree of this
+    process: building DRF's nested fields for each document was most of what validating cost,
+    and validation keeps no state on them (`run_validation` returns the value), so threads can
+    share the tree."""
+    return _intake_validator().run_validation(data)
+
+
+@cache
+def _intake_validator() -> OrderIntakeSerializer:
+    return OrderIntakeSerializer()
 
 
 def _line_reference_errors(attrs) -> dict:

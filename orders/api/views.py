@@ -25,6 +25,7 @@ from ..models import Hold, Order
 from ..selectors import order_as_written, order_detail_queryset, order_search
 from . import serializers as s
 from .examples import INTAKE_EXAMPLES
+from .intake import validate_order_document
 
 AGENTS = frozenset({CUSTOMER_SERVICE, OMS_ADMIN})
 
@@ -166,7 +167,7 @@ class OrderViewSet(viewsets.GenericViewSet):
     )
     def create(self, request):
         def handler():
-            data = self._valid(s.OrderIntakeSerializer, request)
+            data = validate_order_document(request.data)
             channel = _intake_channel(request, data)
             order, created = services.order_intake(
                 data=data, channel=channel, actor=Actor.from_request(request)

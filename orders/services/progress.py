@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from oms.core.actor import Actor
+from oms.core.bulk import rows_update
 from oms.core.transactions import transactional
 
 from ..errors import OrderConflict, OrderErrorCode
@@ -91,11 +92,11 @@ def _save_many(entries) -> None:
     now = timezone.now()
     for order, _lines in entries:
         order.updated_at = now
-    OrderLine.objects.bulk_update(
+    rows_update(
         [line for _order, lines in entries for line in lines],
         ["quantity_allocated", "quantity_shipped", "quantity_cancelled", "quantity_returned"],
     )
-    Order.objects.bulk_update([order for order, _lines in entries], ["status", "held_from", "updated_at"])
+    rows_update([order for order, _lines in entries], ["status", "held_from", "updated_at"])
 
 
 def _require_units(line: OrderLine, units: int, limit: int, refusal: str) -> None:

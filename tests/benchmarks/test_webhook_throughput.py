@@ -13,6 +13,7 @@ import time
 
 import pytest
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from oms.celery import app
@@ -26,6 +27,7 @@ from tests.integrations.webhooks.workers import broker, celery_worker, worker_en
 
 ORDERS, EVENTS_PER_ORDER = 100, 10
 STEADY_RATE, STEADY_SECONDS = 40, 10
+REDIS_CACHE = "oms.core.cache.RedisCache"
 
 
 def emit(orders, kind: str) -> None:
@@ -71,6 +73,8 @@ def test_delivery_throughput_with_two_workers(tmp_path):
             app.conf.update(broker_url=redis_url, task_always_eager=False)
             receivers.connect()
             with (
+                # the wake-up key where the workers clear it: their Redis
+                override_settings(CACHES={"default": {"BACKEND": REDIS_CACHE, "LOCATION": redis_url}}),
                 celery_worker(env, tmp_path / "w1.log", name="w1", beat=True),
                 celery_worker(env, tmp_path / "w2.log", name="w2", beat=False),
             ):

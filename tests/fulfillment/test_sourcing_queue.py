@@ -101,3 +101,23 @@ def test_asking_twice_before_a_run_sources_once(east, sku_a):
     services.fulfillment_source_requested()
     assert fresh(order).lines.get().quantity_allocated == 2
     assert_invariants()
+
+
+def test_with_a_broker_one_wake_up_gathers_the_orders_accepted_before_it_starts(settings, monkeypatch):
+    from django.core.cache import cache
+
+    from fulfillment import tasks
+    from oms.celery import app
+
+    settings.OMS_SOURCING_GATHER_SECONDS = 0.1
+    woken = []
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    monkeypatch.setattr(tasks.source_requested, "apply_async", lambda **options: woken.append(options))
+    cache.delete(tasks.NUDGE_KEY)
+    for _ in range(3):  # three intakes commit before the task starts
+        tasks.nudge_sourcing()
+    assert woken == [{"countdown": 0.1}]
+    tasks.source_requested()  # it starts: the next commit wakes another run
+    tasks.nudge_sourcing()
+    assert len(woken) == 2
+    cache.delete(tasks.NUDGE_KEY)

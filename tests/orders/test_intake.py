@@ -252,3 +252,26 @@ def test_the_documented_examples_are_accepted_without_a_hold(api, web, store):
     for example in (WEB_ORDER, PICKUP_ORDER):
         body = api.post(URL, example).json()
         assert (body["status"], body["holds"]) == ("new", []), body["holds"]
+
+
+def test_documents_validated_at_once_in_threads_each_get_their_own_answer():
+    """One serializer tree validates every document of the process: it must keep no state."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from rest_framework.exceptions import ValidationError
+
+    from orders.api.intake import validate_order_document
+
+    def check(index: int):
+        body = order_payload(external_id=f"T-{index}")
+        if index % 2:
+            body["lines"][0]["quantity"] = 0
+        try:
+            return index, validate_order_document(body)["external_id"]
+        except ValidationError as invalid:
+            return index, invalid.detail["lines"][0]["quantity"][0]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = dict(pool.map(check, range(200)))
+    assert {answers[i] for i in range(0, 200, 2)} == {f"T-{i}" for i in range(0, 200, 2)}
+    assert {str(answers[i]) for i in range(1, 200, 2)} == {"Ensure this value is greater than or equal to 1."}

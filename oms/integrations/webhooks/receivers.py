@@ -1,8 +1,9 @@
 """The outbox tells us it has new rows (after their transaction committed): dispatch them now
 rather than at the next sweep. Enqueueing is all that happens here; no query runs in the
-request that made the change. Connected from AppConfig.ready() when
-OMS_WEBHOOKS_DISPATCH_ON_COMMIT is on (off in the test settings: other apps' tests then see no
-extra commit callback; the webhook tests connect it)."""
+request that made the change, and at most one wake-up waits at a time (the dispatcher hands
+over every pending row, so the commits made while one is queued need no other). Connected from
+AppConfig.ready() when OMS_WEBHOOKS_DISPATCH_ON_COMMIT is on (off in the test settings: other
+apps' tests then see no extra commit callback; the webhook tests connect it)."""
 
 import logging
 
@@ -13,10 +14,10 @@ DISPATCH_UID = "webhooks.dispatch_on_commit"
 
 
 def dispatch_after_commit(sender, **kwargs):
-    from .tasks import dispatch_outbox
+    from .tasks import wake_dispatcher
 
     try:
-        dispatch_outbox.delay()
+        wake_dispatcher()
     except Exception:  # a broker outage must not fail a change that has committed: the sweep runs
         logger.warning("could not enqueue the webhook dispatcher; the scheduled sweep will run it")
 

@@ -3,7 +3,8 @@ running one twice sends nothing twice (a chain's head is claimed with a lease)."
 
 from datetime import timedelta
 
-from celery import shared_task
+from celery import current_app, shared_task
+from django.core.cache import cache
 from django.utils import timezone
 
 from . import services
@@ -11,10 +12,22 @@ from . import services
 #: A retry further out than this is left to the sweep: a Redis task with an ETA beyond the
 #: broker's visibility timeout would be handed out again and again.
 MAX_COUNTDOWN = timedelta(minutes=5)
+#: While this key is set a dispatcher run is on its way (queued, not started): commits need not
+#: send another. It expires on its own, should that run be lost.
+WAKE_KEY = "webhooks:dispatch-woken"
+WAKE_SECONDS = 30
+
+
+def wake_dispatcher() -> None:
+    """Dispatch the outbox now in process (no broker), or enqueue the dispatcher unless a run
+    is already waiting to start (it will hand over these rows too)."""
+    if current_app.conf.task_always_eager or cache.add(WAKE_KEY, 1, timeout=WAKE_SECONDS):
+        dispatch_outbox.delay()
 
 
 @shared_task(name="webhooks.dispatch_outbox")
 def dispatch_outbox() -> int:
+    cache.delete(WAKE_KEY)  # before claiming: a commit from now on wakes another run
     return services.outbox_dispatch()
 
 

@@ -216,3 +216,23 @@ def test_with_dispatch_on_commit_a_change_is_delivered_without_waiting_for_the_s
     subscribe(receiver.url)
     note(an_order(), "right away")
     assert receiver.wait_for(lambda: len(receiver.received) == 1, timeout=5)
+
+
+def test_with_a_broker_commits_made_while_a_dispatcher_is_queued_wake_no_other(
+    dispatch_on_commit, monkeypatch, django_capture_on_commit_callbacks
+):
+    from oms.celery import app
+    from oms.integrations.webhooks import tasks
+
+    queued = []
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    monkeypatch.setattr(tasks.dispatch_outbox, "delay", lambda: queued.append("dispatch"))
+    order = an_order()
+    for text in ("one", "two", "three"):
+        with django_capture_on_commit_callbacks(execute=True):
+            note(order, text)
+    assert queued == ["dispatch"]
+    assert tasks.dispatch_outbox() == 3  # the queued run hands over every row
+    with django_capture_on_commit_callbacks(execute=True):
+        note(order, "four")
+    assert queued == ["dispatch", "dispatch"]

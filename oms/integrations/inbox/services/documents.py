@@ -22,7 +22,7 @@ from oms.core.actor import Actor
 from oms.core.adapters import AdapterError, get_adapter
 from oms.core.models import Channel
 from oms.core.transactions import ServiceBusy, retry_on_conflict, run_atomic, transactional
-from orders.api.intake import OrderIntakeSerializer
+from orders.api.intake import validate_order_document
 from orders.services import order_intake
 
 from ..models import InboxDocument
@@ -116,12 +116,6 @@ def _normalized(document: InboxDocument) -> dict | None:
     return adapter.normalize_order(document.text, topic=document.topic, headers=document.headers)
 
 
-def _valid(data: dict) -> dict:
-    serializer = OrderIntakeSerializer(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 def _process(document_id: int) -> InboxDocument | None:
     # Waits for a repeat delivery counting itself on the row (short), or for another worker
     # processing it, and then finds it done.
@@ -134,7 +128,9 @@ def _process(document_id: int) -> InboxDocument | None:
         document.status, document.outcome = Status.IGNORED, "ignored"
     else:
         order, created = order_intake(
-            data=_valid(data), channel=document.channel, actor=Actor.for_channel(document.channel)
+            data=validate_order_document(data),
+            channel=document.channel,
+            actor=Actor.for_channel(document.channel),
         )
         update = getattr(order, "update_result", None)
         document.order, document.external_id = order, order.external_id

@@ -1,0 +1,29 @@
+"""Django's Redis cache backend, with one Redis client per connection pool.
+
+Django's `RedisCacheClient.get_client` builds a new `redis.Redis` for every cache call, and
+building one copies its table of response callbacks: a few hundred dictionary writes per call,
+several calls per API request (throttle counters, sourcing and webhook wake-ups). A client is
+safe to reuse (it takes a connection from its pool per command), so each pool gets one.
+"""
+
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django.core.cache.backends.redis import RedisCacheClient
+
+
+class _ReusingClient(RedisCacheClient):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
+class RedisCache(DjangoRedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _ReusingClient
