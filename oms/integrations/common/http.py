@@ -14,15 +14,16 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
-from oms.core.adapters import AdapterError
+from oms.core.adapters import AdapterError, ChannelHTTPError
 
 logger = logging.getLogger(__name__)
 RETRIED = {429, 500, 502, 503, 504}
 MAX_WAIT = 120.0
 
 
-class ChannelUnavailable(AdapterError):
-    """The channel kept refusing (429 / 5xx) or could not be reached: try again later."""
+class ChannelUnavailable(ChannelHTTPError):
+    """The channel kept refusing (429 / 5xx) or could not be reached: try again later. `status`
+    is the last answer's (None: not reached), `retry_after` what the channel asked to wait."""
 
 
 def retry_after(response: httpx.Response) -> float | None:
@@ -90,13 +91,13 @@ class ChannelClient:
         return min(MAX_WAIT, wait)
 
     def request(self, method: str, url: str, **kwargs) -> httpx.Response:
-        last = ""
+        last, status, hint = "", None, None
         for attempt in range(self.attempts):
             response = None
             try:
                 response = self.http.request(method, url, **kwargs)
             except httpx.TransportError as error:
-                last = f"{type(error).__name__}: {error}"
+                last, status, hint = f"{type(error).__name__}: {error}", None, None
             else:
                 throttled = (
                     self.retry_body(response) if self.retry_body and response.status_code == 200 else None
@@ -104,13 +105,19 @@ class ChannelClient:
                 if response.status_code not in RETRIED and throttled is None:
                     return response
                 last = f"HTTP {response.status_code}" if throttled is None else "throttled"
+                status = response.status_code if throttled is None else 429
+                hint = throttled if throttled is not None else retry_after(response)
                 if throttled is not None:
                     wait = min(MAX_WAIT, throttled)
                     self._sleep(wait, method, url, last)
                     continue
             if attempt + 1 < self.attempts:
                 self._sleep(self._wait(attempt, response), method, url, last)
-        raise ChannelUnavailable(f"{method} {url}: {last} after {self.attempts} attempts.")
+        raise ChannelUnavailable(
+            f"{method} {url}: {last} after {self.attempts} attempt{'s' if self.attempts != 1 else ''}.",
+            status=status,
+            retry_after=hint,
+        )
 
     def _sleep(self, seconds: float, method: str, url: str, why: str) -> None:
         logger.info("%s %s: %s, waiting %.1fs", method, url, why, seconds)
@@ -122,7 +129,10 @@ class ChannelClient:
         if response.status_code == 204:
             return None
         if response.status_code >= 400:
-            raise AdapterError(f"{method} {url}: HTTP {response.status_code}: {response.text[:500]}")
+            raise ChannelHTTPError(
+                f"{method} {url}: HTTP {response.status_code}: {response.text[:500]}",
+                status=response.status_code,
+            )
         try:
             return response.json()
         except ValueError as error:

@@ -33,6 +33,7 @@ from ..common.parse import (
     total,
 )
 from ..common.signatures import matches_any
+from .pushes import ShopifyPushes
 
 FINANCIAL_STATUS = {
     "pending": "pending",
@@ -252,7 +253,7 @@ class ShopifyNormalizer:
 
 
 @register_adapter("shopify")
-class ShopifyAdapter(BaseAdapter):
+class ShopifyAdapter(ShopifyPushes, BaseAdapter):
     webhooks = True
 
     def normalize(self, document: dict, *, topic: str, headers: dict) -> dict | None:

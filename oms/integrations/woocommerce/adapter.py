@@ -31,6 +31,7 @@ from ..common.parse import (
     total,
 )
 from ..common.signatures import matches_any
+from .pushes import WooCommercePushes
 
 CANCELLED = {"cancelled", "failed", "trash"}
 SHIPPED = {"completed"}
@@ -219,7 +220,7 @@ class WooNormalizer:
 
 
 @register_adapter("woocommerce")
-class WooCommerceAdapter(BaseAdapter):
+class WooCommerceAdapter(WooCommercePushes, BaseAdapter):
     webhooks = True
 
     def normalize(self, document: dict, *, topic: str, headers: dict) -> dict | None:
