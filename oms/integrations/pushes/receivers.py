@@ -19,7 +19,7 @@ def collect_after_commit(sender, **kwargs):
         try:
             pushes_collect.delay()
         except Exception:  # a broker outage must not fail a change that has committed: the sweep runs
-            logger.warning("could not enqueue the channel push collector; the sweep will run it")
+            logger.warning("could not enqueue the push collector; the sweep will run it", exc_info=True)
 
     transaction.on_commit(enqueue)
 

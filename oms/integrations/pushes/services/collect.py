@@ -6,6 +6,8 @@ shipment named twice, a re-run after a crash) create nothing: each push exists o
 What is never pushed: lines the channel fulfils itself, a channel's own cancellations (it told
 us), and anything for a channel whose adapter lacks push_fulfillment / push_cancellation."""
 
+import logging
+
 from django.db import transaction
 
 from fulfillment.models import ShipmentLine
@@ -19,6 +21,7 @@ from orders.models import Order, OrderEvent, OrderLine
 from ..models import ChannelPush, PushCursor
 from .locks import lock_cursor
 
+logger = logging.getLogger(__name__)
 COLLECTOR = "outbox"
 BATCH = 2_000
 SHIPPED = "order.shipped"
@@ -213,9 +216,7 @@ def wake(pairs: list[tuple[int, int]]) -> None:
             try:
                 push_send.delay(push_id, attempts)
             except Exception:  # the broker is unreachable: the sweep will do it
-                import logging
-
-                logging.getLogger(__name__).warning("could not enqueue channel pushes; the sweep will")
+                logger.warning("could not enqueue channel pushes; the sweep will", exc_info=True)
                 return
 
     transaction.on_commit(enqueue)
