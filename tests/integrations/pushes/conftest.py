@@ -3,6 +3,8 @@ at a local fake store), shipped and cancelled through the real services, the out
 push collector as after every commit, the Celery tasks run in process (eager) as a worker runs
 them, retries included."""
 
+from decimal import Decimal
+
 import pytest
 
 from fulfillment import services as fulfillment
@@ -77,7 +79,10 @@ def woo_channel(woo_store):
 def channel_order(channel, store, east, lines: list[tuple[str, int, str]], external_id: str = "6001"):
     """An accepted order of the channel (sourced to east, stock received): lines are (SKU,
     quantity, the channel's line id); the fake store knows the same order."""
-    order = OrderFactory(channel=channel, external_id=external_id, payment_status="paid")
+    total = Decimal("10.00") * sum(quantity for _code, quantity, _line in lines)  # 10.00 a unit
+    order = OrderFactory(
+        channel=channel, external_id=external_id, payment_status="paid", subtotal=total, total=total
+    )
     for number, (code, quantity, line_id) in enumerate(lines, start=1):
         sku = SkuFactory(code=code)
         receive(sku, east, quantity)
