@@ -111,3 +111,19 @@ def test_channels_without_pushes_and_lines_the_channel_fulfils_are_not_pushed(
     ship(own)
     push = ChannelPush.objects.get()
     assert push.order == own and [line["sku"] for line in push.payload["lines"]] == ["CAP-1"]
+
+
+def test_the_api_lists_failed_pushes_and_retries_one(refused, shopify_store, cs_user):
+    from tests.conftest import client_for
+
+    api = client_for(cs_user)
+    listed = api.get("/api/v1/channel-pushes/", {"status": "failed"}).json()["results"]
+    assert [(p["id"], p["order"], p["last_status_code"]) for p in listed] == [
+        (refused.pk, refused.order.number, 403)
+    ]
+    answer = api.post(f"/api/v1/channel-pushes/{refused.pk}/retry/")
+    assert answer.status_code == 202
+    assert fresh(refused).status == "sent"
+    again = api.post(f"/api/v1/channel-pushes/{refused.pk}/retry/")
+    assert again.status_code == 409 and "Only a failed push is sent again" in again.json()["detail"]
+    assert api.get("/api/v1/channel-pushes/", {"status": "failed"}).json()["results"] == []

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from oms.core.actor import Actor
-from oms.core.adapters import get_adapter, is_retryable
+from oms.core.adapters import ChannelRejected, get_adapter, is_retryable
 from oms.core.transactions import transactional
 from orders.services import order_add_event
 
@@ -78,7 +78,12 @@ def _claim(push_id: int, attempt: int | None, now) -> ChannelPush | None:
 
 def _call(push: ChannelPush) -> str:
     adapter = get_adapter(push.channel)
-    return str(getattr(adapter, METHODS[push.kind])(dict(push.payload)))
+    method = getattr(adapter, METHODS[push.kind], None)
+    if not callable(method):  # the channel's adapter changed since the push was made
+        raise ChannelRejected(
+            f"The {adapter.kind} adapter of {push.channel.code} has no {METHODS[push.kind]}."
+        )
+    return str(method(dict(push.payload)))
 
 
 @transactional
