@@ -10,7 +10,6 @@ import pytest
 from fulfillment import services as fulfillment
 from fulfillment.models import FulfillmentOrder
 from oms.core.models import OutboxEvent
-from oms.integrations.connections.models import ChannelConnection
 from oms.integrations.pushes import receivers
 from oms.integrations.pushes.services import pushes_collect
 from tests.fulfillment.factories import (
@@ -60,20 +59,14 @@ def east(db):
 
 @pytest.fixture
 def shopify_channel(shopify_store):
-    channel = make_channel("shopify-us", "shopify")
-    ChannelConnection.objects.filter(channel=channel).update(
-        api_base_url=shopify_store.url, access_token="shpat_test"
-    )
-    return channel
+    return make_channel("shopify-us", "shopify", api_base_url=shopify_store.url, access_token="shpat_test")
 
 
 @pytest.fixture
 def woo_channel(woo_store):
-    channel = make_channel("woo-us", "woocommerce")
-    ChannelConnection.objects.filter(channel=channel).update(
-        api_base_url=woo_store.url, api_key="ck_test", api_secret="cs_test"
+    return make_channel(
+        "woo-us", "woocommerce", api_base_url=woo_store.url, api_key="ck_test", api_secret="cs_test"
     )
-    return channel
 
 
 def channel_order(channel, store, east, lines: list[tuple[str, int, str]], external_id: str = "6001"):

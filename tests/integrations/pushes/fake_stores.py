@@ -200,7 +200,7 @@ class FakeShopify(FakeStore):
 
     def _OmsEditCommit(self, v):
         order = self._order(v["id"])
-        order["lines"].update(order.pop("edit"))
+        order["lines"] = {**order["lines"], **order.pop("edit")}
         order["edits"].append(v)
         return {"orderEditCommit": {"order": {"id": _gid("Order", _id(v["id"]))}, "userErrors": []}}
 

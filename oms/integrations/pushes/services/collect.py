@@ -188,6 +188,14 @@ def pushes_collect(*, limit: int = BATCH) -> list[int]:
     if not step.ids:
         return []
     events = list(OutboxEvent.objects.filter(pk__in=step.ids, topic__in=TOPICS).order_by("pk"))
+    return pushes_create(events=events)
+
+
+@transactional
+def pushes_create(*, events: list[OutboxEvent]) -> list[int]:
+    """The pushes these outbox rows call for, each created once (a row read again creates
+    nothing), and their senders enqueued after the commit. Returns the ids of those still
+    waiting for their first attempt."""
     pushes = pushes_for(events)
     if not pushes:
         return []
