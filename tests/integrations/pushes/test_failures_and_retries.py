@@ -49,6 +49,9 @@ def test_a_failed_push_is_in_the_exceptions_queue_and_retry_sends_it(refused, sh
     assert refused.order.events.filter(kind="channel_push_sent").exists()
     page = agent.get("/exceptions/").content.decode()
     assert f'data-push="{refused.pk}"' not in page and "Sending to shopify-us again" in page
+    order_page = agent.get(f"/orders/{refused.order.number}/").content.decode()
+    for label in ("Channel not told", "Channel told again", "Told the channel"):
+        assert label in order_page
     # a second click on the same (sent) push changes nothing
     agent.post(f"/exceptions/pushes/{refused.pk}/retry/")
     assert len(shopify_store.orders["6001"]["fulfillments"]) == 1
