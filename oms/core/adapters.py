@@ -18,39 +18,11 @@ class AdapterError(Exception):
     """The channel or provider refused or could not be reached; the caller may retry."""
 
 
-class ChannelHTTPError(AdapterError):
-    """The channel answered with an HTTP error (or was not reached: `status` None).
-
-    `retryable`: 429, 5xx and no answer at all are worth another attempt (after `retry_after`
-    seconds when the channel said so); any other 4xx is the channel refusing the request, and
-    sending it again would be refused again. The channel pushes (oms.integrations.pushes) read
-    `status`, `retry_after` and `retryable` from any AdapterError that has them."""
-
-    def __init__(self, message: str, *, status: int | None = None, retry_after: float | None = None):
-        super().__init__(message)
-        self.status = status
-        self.retry_after = retry_after
-
-    @property
-    def retryable(self) -> bool:
-        return self.status is None or self.status == 429 or self.status >= 500
-
-
-class ChannelRejected(AdapterError):
-    """The channel understood the request and refused it (a GraphQL userError, a 4xx): final."""
-
-    retryable = False
-
-    def __init__(self, message: str, *, status: int | None = None):
-        super().__init__(message)
-        self.status = status
-        self.retry_after = None
-
-
 def is_retryable(error: Exception) -> bool:
     """Whether a failed channel call is worth another attempt: an AdapterError says so with its
-    `retryable` (or its HTTP `status`); one that says nothing (a timeout, a lost connection)
-    is."""
+    `retryable` (oms.integrations.common.http: ChannelUnavailable for no answer, a 429 or a 5xx,
+    with `status` and `retry_after`; ChannelRefused for another 4xx), or else its HTTP
+    `status`; one that says nothing (a timeout, a lost connection) is."""
     stated = getattr(error, "retryable", None)
     if stated is not None:
         return bool(stated)
@@ -118,7 +90,8 @@ def supports_inventory_feed(adapter) -> bool:
 class FulfillmentPushAdapter(ChannelAdapter, Protocol):
     def push_fulfillment(self, payload: dict) -> str:
         """Tell the channel a shipment left; return the channel's reference (its fulfillment or
-        shipment id) or raise AdapterError (ChannelHTTPError with the status and Retry-After).
+        shipment id) or raise AdapterError (oms.integrations.common.http: ChannelUnavailable,
+        retryable, with the status and Retry-After; ChannelRefused, final).
 
         payload: {"push_id": a stable idempotency key, the same on every attempt, "order": our
         order number, "external_id": the channel's order id, "shipment": our shipment id,

@@ -17,6 +17,7 @@ class Expected:
     headers: dict
     body: object
     used: bool = False
+    drop: bool = False  # take the request, then close the connection unanswered (a lost answer)
 
 
 @dataclass
@@ -47,12 +48,13 @@ class FakeChannel:
         headers: dict | None = None,
         body=None,
         any_query=False,
+        drop=False,
     ):
         """`path` may carry its query ("/orders?page=2"): the request must match it exactly
-        (any query at all with any_query)."""
+        (any query at all with any_query). `drop`: the request is taken but never answered."""
         parts = urlsplit(path)
         query = None if any_query else parse_qs(parts.query)
-        self.expected.append(Expected(method, parts.path, query, status, headers or {}, body))
+        self.expected.append(Expected(method, parts.path, query, status, headers or {}, body, drop=drop))
 
     def recorded(self, fixture: dict, *, prefix: str = "") -> None:
         """Answer a recorded exchange from the fixtures ({"request", "status", "headers", "body"})."""
@@ -93,6 +95,9 @@ def _handler(fake: FakeChannel):
                 self.send_response(404)
                 self.end_headers()
                 return
+            if found.drop:
+                self.close_connection = True
+                return
             payload = b""
             if found.body is not None:
                 payload = (
@@ -107,7 +112,7 @@ def _handler(fake: FakeChannel):
             if payload:
                 self.wfile.write(payload)
 
-        do_GET = do_POST = _serve
+        do_GET = do_POST = do_PUT = _serve
 
         def log_message(self, *args):
             pass

@@ -22,6 +22,7 @@ from oms.core.adapters import register_adapter
 
 from ..common.base import BaseAdapter
 from ..common.parse import ZERO, address, decimal, flag, identifier, text, text_of, timestamp
+from .pushes import AmazonPushes
 
 PENDING = {"Pending", "PendingAvailability"}
 CANCELLED = {"Canceled", "Unfulfillable"}
@@ -305,7 +306,7 @@ class AmazonNormalizer:
 
 
 @register_adapter("amazon")
-class AmazonAdapter(BaseAdapter):
+class AmazonAdapter(AmazonPushes, BaseAdapter):
     """No webhooks: Amazon notifies through SQS / EventBridge; orders come by pull or import."""
 
     def normalize(self, document: dict, *, topic: str, headers: dict) -> dict | None:

@@ -32,6 +32,7 @@ from ..common.parse import (
     total,
 )
 from ..common.signatures import standard_webhooks_valid
+from .pushes import BigCommercePushes
 
 INCOMPLETE = 0
 CANCELLED = {5, 6}  # Cancelled, Declined
@@ -241,7 +242,7 @@ def _list(document, key: str) -> list:
 
 
 @register_adapter("bigcommerce")
-class BigCommerceAdapter(BaseAdapter):
+class BigCommerceAdapter(BigCommercePushes, BaseAdapter):
     webhooks = True
 
     def normalize(self, document: dict, *, topic: str, headers: dict) -> dict | None:

@@ -2,6 +2,10 @@
 exponential backoff that honours the channel's wait hint (`Retry-After`, or what the channel
 says instead: a function of the response, per channel).
 
+Errors tell a retry from a refusal: `ChannelUnavailable` (429 / 5xx / network after the
+attempts; `retryable = True`, `retry_after` the channel's last hint in seconds or None) and
+`ChannelRefused` (another 4xx from `json()`; `retryable = False`). Both are AdapterError.
+
 No channel SDK is used: each would need patching to reach a local test server (see
 tests/integrations/fixtures/NOTES.md, "Client library"), and four GET/POST calls per channel do
 not earn one.
@@ -14,16 +18,35 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
-from oms.core.adapters import AdapterError, ChannelHTTPError
+from oms.core.adapters import AdapterError
 
 logger = logging.getLogger(__name__)
 RETRIED = {429, 500, 502, 503, 504}
 MAX_WAIT = 120.0
 
 
-class ChannelUnavailable(ChannelHTTPError):
-    """The channel kept refusing (429 / 5xx) or could not be reached: try again later. `status`
-    is the last answer's (None: not reached), `retry_after` what the channel asked to wait."""
+class ChannelUnavailable(AdapterError):
+    """The channel kept refusing (429 / 5xx) or could not be reached: try again later
+    (`retry_after`: the seconds the channel asked for last, when it said)."""
+
+    retryable = True
+
+    def __init__(self, message: str, *, status: int | None = None, retry_after: float | None = None):
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
+
+
+class ChannelRefused(AdapterError):
+    """The channel answered 4xx (not 429): the request is wrong and the same one will fail again."""
+
+    retryable = False
+    retry_after = None
+
+    def __init__(self, message: str, *, status: int | None = None, body: str = ""):
+        super().__init__(message)
+        self.status = status
+        self.body = body
 
 
 def retry_after(response: httpx.Response) -> float | None:
@@ -81,12 +104,14 @@ class ChannelClient:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def _hint(self, response: httpx.Response) -> float | None:
+        hint = retry_after(response)
+        if hint is None and self.wait_hint is not None:
+            hint = self.wait_hint(response)
+        return hint
+
     def _wait(self, attempt: int, response: httpx.Response | None) -> float:
-        hint = None
-        if response is not None:
-            hint = retry_after(response)
-            if hint is None and self.wait_hint is not None:
-                hint = self.wait_hint(response)
+        hint = self._hint(response) if response is not None else None
         wait = hint if hint is not None else self.backoff * 2**attempt
         return min(MAX_WAIT, wait)
 
@@ -105,8 +130,8 @@ class ChannelClient:
                 if response.status_code not in RETRIED and throttled is None:
                     return response
                 last = f"HTTP {response.status_code}" if throttled is None else "throttled"
-                status = response.status_code if throttled is None else 429
-                hint = throttled if throttled is not None else retry_after(response)
+                status = response.status_code
+                hint = throttled if throttled is not None else self._hint(response)
                 if throttled is not None:
                     wait = min(MAX_WAIT, throttled)
                     self._sleep(wait, method, url, last)
@@ -114,9 +139,7 @@ class ChannelClient:
             if attempt + 1 < self.attempts:
                 self._sleep(self._wait(attempt, response), method, url, last)
         raise ChannelUnavailable(
-            f"{method} {url}: {last} after {self.attempts} attempt{'s' if self.attempts != 1 else ''}.",
-            status=status,
-            retry_after=hint,
+            f"{method} {url}: {last} after {self.attempts} attempts.", status=status, retry_after=hint
         )
 
     def _sleep(self, seconds: float, method: str, url: str, why: str) -> None:
@@ -129,9 +152,10 @@ class ChannelClient:
         if response.status_code == 204:
             return None
         if response.status_code >= 400:
-            raise ChannelHTTPError(
+            raise ChannelRefused(
                 f"{method} {url}: HTTP {response.status_code}: {response.text[:500]}",
                 status=response.status_code,
+                body=response.text[:2000],
             )
         try:
             return response.json()

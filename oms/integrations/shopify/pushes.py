@@ -7,12 +7,11 @@ Idempotency at Shopify, for a retry after a lost answer: a fulfillment whose tra
 already on the order is answered with that fulfillment; a cancelled order with itself; a refund
 whose note carries our key with that refund. Every call is made once (attempts=1): the channel
 pushes and the refund task retry with their own backoff; a 429, a 5xx or THROTTLED raise a
-retryable ChannelHTTPError, a userError a ChannelRejected (final)."""
+retryable ChannelUnavailable, a 4xx or a userError a ChannelRefused (final)."""
 
 from decimal import Decimal
 
-from oms.core.adapters import ChannelRejected
-
+from ..common.http import ChannelRefused
 from .graphql import legacy_id
 
 ORDER_GID = "gid://shopify/Order/{}"
@@ -105,7 +104,7 @@ def _nodes(connection) -> list:
 
 def _refused(what: str, errors: list) -> None:
     if errors:
-        raise ChannelRejected(
+        raise ChannelRefused(
             f"Shopify refused the {what}: " + "; ".join(str(e.get("message")) for e in errors)[:500]
         )
 
@@ -125,19 +124,19 @@ class ShopifyPushes:
 
         connection = connection_of(self.channel)
         if connection is None or not connection.api_base_url or not connection.access_token:
-            raise ChannelRejected(f"Channel {self.channel.code} has no Shopify API access configured.")
+            raise ChannelRefused(f"Channel {self.channel.code} has no Shopify API access configured.")
         return client_for(connection, attempts=1)
 
     def _run(self, client, query: str, variables: dict) -> dict:
         body = client.json("POST", "/graphql.json", json={"query": query, "variables": variables})
         if not isinstance(body, dict) or body.get("errors") or not isinstance(body.get("data"), dict):
-            raise ChannelRejected(f"Shopify refused the request: {str((body or {}).get('errors'))[:500]}")
+            raise ChannelRefused(f"Shopify refused the request: {str((body or {}).get('errors'))[:500]}")
         return body["data"]
 
     def _order(self, client, query: str, external_id: str) -> dict:
         order = self._run(client, query, {"id": ORDER_GID.format(external_id)}).get("order")
         if not order:
-            raise ChannelRejected(f"Shopify has no order {external_id}.")
+            raise ChannelRefused(f"Shopify has no order {external_id}.")
         return order
 
     # --- shipments ----------------------------------------------------------------------------
@@ -191,7 +190,7 @@ class ShopifyPushes:
                 wanted -= take
                 chosen.setdefault(fo_id, []).append({"id": item["id"], "quantity": take})
             if wanted > 0:
-                raise ChannelRejected(
+                raise ChannelRefused(
                     f"Shopify has no open fulfillment for {wanted} of {line.get('sku')} "
                     f"(line item {line_id or 'unknown'})."
                 )
@@ -235,7 +234,7 @@ class ShopifyPushes:
         for line in payload["lines"]:
             node = by_line.get(str(line.get("channel_line_id") or ""))
             if node is None:
-                raise ChannelRejected(f"Shopify's order has no line item for {line.get('sku')}.")
+                raise ChannelRefused(f"Shopify's order has no line item for {line.get('sku')}.")
             left = max(int(node.get("quantity") or 0) - int(line["quantity"]), 0)
             data = self._run(
                 client,
@@ -276,7 +275,7 @@ class ShopifyPushes:
             if t.get("kind") in ("SALE", "CAPTURE") and t.get("status") == "SUCCESS"
         ]
         if not paid:
-            raise ChannelRejected(f"Shopify's order {payload['external_id']} has no payment to refund.")
+            raise ChannelRefused(f"Shopify's order {payload['external_id']} has no payment to refund.")
         parent = paid[-1]
         lines = [line for line in payload.get("lines") or [] if line.get("channel_line_id")]
         shipping = Decimal(str(payload.get("shipping_amount") or "0"))

@@ -10,7 +10,7 @@ the refund's reason, and is looked for before anything is created. Calls are mad
 
 from decimal import Decimal
 
-from oms.core.adapters import ChannelRejected
+from ..common.http import ChannelRefused
 
 
 def _note_id(notes, key: str) -> str | None:
@@ -37,7 +37,7 @@ class WooCommercePushes:
 
         connection = connection_of(self.channel)
         if connection is None or not connection.api_base_url or not connection.api_key:
-            raise ChannelRejected(f"Channel {self.channel.code} has no WooCommerce API access configured.")
+            raise ChannelRefused(f"Channel {self.channel.code} has no WooCommerce API access configured.")
         return client_for(connection, attempts=1)
 
     def push_fulfillment(self, payload: dict) -> str:
@@ -133,5 +133,5 @@ class WooCommercePushes:
             }
             refund = client.json("POST", f"/orders/{order_id}/refunds", json=body)
             if not isinstance(refund, dict) or not refund.get("id"):
-                raise ChannelRejected(f"WooCommerce did not confirm the refund: {str(refund)[:300]}")
+                raise ChannelRefused(f"WooCommerce did not confirm the refund: {str(refund)[:300]}")
             return str(refund["id"])

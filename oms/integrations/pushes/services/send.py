@@ -17,8 +17,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from oms.core.actor import Actor
-from oms.core.adapters import ChannelRejected, get_adapter, is_retryable
+from oms.core.adapters import get_adapter, is_retryable
 from oms.core.transactions import transactional
+from oms.integrations.common.http import ChannelRefused
 from orders.services import order_add_event
 
 from ..models import ChannelPush
@@ -80,7 +81,7 @@ def _call(push: ChannelPush) -> str:
     adapter = get_adapter(push.channel)
     method = getattr(adapter, METHODS[push.kind], None)
     if not callable(method):  # the channel's adapter changed since the push was made
-        raise ChannelRejected(
+        raise ChannelRefused(
             f"The {adapter.kind} adapter of {push.channel.code} has no {METHODS[push.kind]}."
         )
     return str(method(dict(push.payload)))
