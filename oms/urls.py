@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("returns.api_urls")),
     path("", include("oms.integrations.inbox.api_urls")),
     path("", include("oms.integrations.webhooks.api_urls")),
+    path("", include("oms.integrations.pushes.api_urls")),
     path("", include("oms.integrations.connections.api_urls")),
 ]
 

@@ -248,6 +248,7 @@ def _consume(
             "tracking_numbers": [s.tracking_number for s in shipments if s.tracking_number],
             "packages": [
                 {
+                    "shipment": s.pk,
                     "carrier": s.carrier,
                     "service": s.service,
                     "tracking_number": s.tracking_number,

@@ -21,6 +21,20 @@ class AdapterError(Exception):
     retryable = True
 
 
+def is_retryable(error: Exception) -> bool:
+    """Whether a failed channel call is worth another attempt: an AdapterError says so with its
+    `retryable` (oms.integrations.common.http: ChannelUnavailable for no answer, a 429 or a 5xx,
+    with `status` and `retry_after`; ChannelRefused for another 4xx), or else its HTTP
+    `status`; one that says nothing (a timeout, a lost connection) is."""
+    stated = getattr(error, "retryable", None)
+    if stated is not None:
+        return bool(stated)
+    status = getattr(error, "status", None)
+    if isinstance(status, int):
+        return status == 429 or status >= 500
+    return True
+
+
 @runtime_checkable
 class ChannelAdapter(Protocol):
     """What every adapter does. Optional, checked with `supports_inventory_feed`:
@@ -29,6 +43,10 @@ class ChannelAdapter(Protocol):
         Tell the channel how many units of each listed SKU it may sell; see
         `InventoryFeedAdapter`. The inventory feeds (oms.integrations.feeds) skip a channel whose
         adapter lacks it, and say so in the push log.
+
+    Optional, checked with `supports_fulfillment_push` / `supports_cancellation_push`: see
+    `FulfillmentPushAdapter` and `CancellationPushAdapter`. The channel pushes
+    (oms.integrations.pushes) create no push for a channel whose adapter lacks them.
     """
 
     kind: str
@@ -38,8 +56,9 @@ class ChannelAdapter(Protocol):
     def request_refund(self, refund_payload: dict) -> str:
         """Ask for the money to go back; return the provider's reference or raise AdapterError.
 
-        refund_payload: {"refund_id", "order", "external_id", "rma", "currency", "amount"
-        (a decimal string), "lines": [{"sku", "quantity", "amount"}], "shipping_amount"}.
+        refund_payload: {"refund_id", "idempotency_key", "order", "external_id", "rma",
+        "currency", "amount" (a decimal string), "lines": [{"sku", "channel_line_id",
+        "quantity", "amount"}], "shipping_amount"}.
         Called again with the same payload on retries: adapters pass `refund_id` on as the
         provider's idempotency key.
         """
@@ -72,6 +91,43 @@ class InventoryFeedAdapter(ChannelAdapter, Protocol):
 
 def supports_inventory_feed(adapter) -> bool:
     return callable(getattr(adapter, "push_inventory", None))
+
+
+@runtime_checkable
+class FulfillmentPushAdapter(ChannelAdapter, Protocol):
+    def push_fulfillment(self, payload: dict) -> str:
+        """Tell the channel a shipment left; return the channel's reference (its fulfillment or
+        shipment id) or raise AdapterError (oms.integrations.common.http: ChannelUnavailable,
+        retryable, with the status and Retry-After; ChannelRefused, final).
+
+        payload: {"push_id": a stable idempotency key, the same on every attempt, "order": our
+        order number, "external_id": the channel's order id, "shipment": our shipment id,
+        "carrier", "service", "tracking_numbers": [str], "tracking_url", "shipped_at" (ISO),
+        "lines": [{"sku", "channel_line_id", "quantity"}]}. Lines the channel fulfils itself
+        are never in it. Called again after a lost answer: look first whether the channel has
+        it already (the same tracking number, a note carrying push_id) and answer that.
+        """
+        ...
+
+
+@runtime_checkable
+class CancellationPushAdapter(ChannelAdapter, Protocol):
+    def push_cancellation(self, payload: dict) -> str:
+        """Tell the channel units (or the whole order) were cancelled; return its reference.
+
+        payload: {"push_id", "order", "external_id", "reason": str, "lines": [{"sku",
+        "channel_line_id", "quantity"}] (an empty list: the whole order), "restock": bool}.
+        The same idempotency rules as push_fulfillment.
+        """
+        ...
+
+
+def supports_fulfillment_push(adapter) -> bool:
+    return callable(getattr(adapter, "push_fulfillment", None))
+
+
+def supports_cancellation_push(adapter) -> bool:
+    return callable(getattr(adapter, "push_cancellation", None))
 
 
 _REGISTRY: dict[str, type] = {}

@@ -170,6 +170,14 @@ def exception_groups(kind: str | None = None, size: int = EXCEPTION_ROWS) -> lis
     return groups
 
 
+def failed_refund_group(size: int = EXCEPTION_ROWS) -> dict:
+    """Refunds the channel did not pay back (refused, or the retries ran out): resent from the
+    order page."""
+    refunds = Refund.objects.filter(status=Refund.Status.FAILED)
+    rows = list(refunds.select_related("order__channel", "rma").order_by("created_at", "pk")[:size])
+    return {"count": capped_count(refunds), "refunds": rows}
+
+
 # --- the home -------------------------------------------------------------------------------
 
 

@@ -48,6 +48,9 @@ LABELS = {
     "refund_failed": "Refund failed",
     "refund_resent": "Refund sent again",
     "refund_waived": "Refund waived",
+    "channel_push_sent": "Told the channel",
+    "channel_push_failed": "Channel not told",
+    "channel_push_retried": "Channel told again",
 }
 STATUS_LABELS = dict(Order.Status.choices) | dict(Order.PaymentStatus.choices)
 #: Events of one transaction are written together; a status change this close to the step

@@ -30,4 +30,5 @@ urlpatterns = [
     path("orders/<str:number>/fulfillment/<int:fo_id>/reroute/", actions.reroute, name="reroute"),
     path("exceptions/", exceptions.exceptions, name="exceptions"),
     path("exceptions/bulk/", exceptions.bulk, name="exceptions_bulk"),
+    path("exceptions/pushes/<int:push_id>/retry/", exceptions.push_retry, name="push_retry"),
 ]

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "oms.integrations.erp",
     "oms.integrations.feeds",
     "oms.integrations.webhooks",
+    "oms.integrations.pushes",
     "oms.desk",
     "oms.demo",
     "oms.security",
@@ -218,6 +219,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": float(os.environ.get("OMS_WEBHOOK_SWEEP_SECONDS", "30")),
     },
     "webhooks-purge-outbox": {"task": "webhooks.purge_outbox", "schedule": 24 * 60 * 60},
+    # Channel pushes (queue channel): collect shipments / cancellations a lost wake-up left,
+    # send the pushes whose retry is due.
+    "channel-pushes-sweep": {
+        "task": "channel.pushes_sweep",
+        "schedule": float(os.environ.get("OMS_CHANNEL_PUSH_SWEEP_SECONDS", "30")),
+    },
     "security-purge-audit-log": {"task": "security.purge_audit_log", "schedule": 24 * 60 * 60},
 }
 # Each channel's pull is a periodic task of its own in that database schedule, kept in step with
@@ -306,6 +313,16 @@ OMS_SOURCING_GATHER_SECONDS = float(os.environ.get("OMS_SOURCING_GATHER_SECONDS"
 # Dispatch outbox rows right after their commit (a Celery task; in process without REDIS_URL).
 OMS_WEBHOOKS_DISPATCH_ON_COMMIT = env_bool("OMS_WEBHOOKS_DISPATCH_ON_COMMIT", True)
 # Handed-over outbox rows are purged after this many days; succeeded deliveries after theirs.
+# Channel pushes (oms.integrations.pushes): shipments and cancellations told to the channel.
+OMS_CHANNEL_PUSHES_ON_COMMIT = env_bool("OMS_CHANNEL_PUSHES_ON_COMMIT", True)
+OMS_CHANNEL_PUSH_MAX_ATTEMPTS = int(os.environ.get("OMS_CHANNEL_PUSH_MAX_ATTEMPTS", "8"))
+OMS_CHANNEL_PUSH_RETRY_BASE_SECONDS = float(os.environ.get("OMS_CHANNEL_PUSH_RETRY_BASE_SECONDS", "30"))
+OMS_CHANNEL_PUSH_RETRY_FACTOR = float(os.environ.get("OMS_CHANNEL_PUSH_RETRY_FACTOR", "3"))
+OMS_CHANNEL_PUSH_RETRY_CAP_SECONDS = float(
+    os.environ.get("OMS_CHANNEL_PUSH_RETRY_CAP_SECONDS", str(6 * 60 * 60))
+)
+#: Without a broker (tasks in process) a retry waits for the sweep; the tests retry at once.
+OMS_CHANNEL_PUSH_RETRY_IN_PROCESS = env_bool("OMS_CHANNEL_PUSH_RETRY_IN_PROCESS", False)
 OMS_OUTBOX_RETENTION_DAYS = int(os.environ.get("OMS_OUTBOX_RETENTION_DAYS", "7"))
 OMS_WEBHOOK_DELIVERY_RETENTION_DAYS = int(os.environ.get("OMS_WEBHOOK_DELIVERY_RETENTION_DAYS", "30"))
 # Retries: base * factor^(n-1) seconds, capped, +-25% jitter; 10 attempts span about 3 days

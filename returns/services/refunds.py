@@ -203,6 +203,7 @@ def refund_payload(refund: Refund) -> dict:
         "lines": [
             {
                 "sku": line.return_line.order_line.sku_code,
+                "channel_line_id": line.return_line.order_line.channel_line_id,
                 "quantity": line.quantity,
                 "amount": money(line.amount, refund.currency),
             }

@@ -39,6 +39,7 @@ from tests.fulfillment.factories import (
     make_order,
     receive,
 )
+from tests.integrations.pushes.factories import ChannelPushFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -173,6 +174,10 @@ MATRIX = {
     ("POST", f"{V1}/webhook-endpoints/{{pk}}/redeliver/"): row({ADMIN}),
     ("POST", f"{V1}/webhook-endpoints/{{pk}}/rotate-secret/"): row({ADMIN}),
     # channel endpoints (issue 17)
+    # what the sales channels were told (shipments, cancellations)
+    ("GET", f"{V1}/channel-pushes/"): row(AGENTS),
+    ("GET", f"{V1}/channel-pushes/{{pk}}/"): row(AGENTS),
+    ("POST", f"{V1}/channel-pushes/{{pk}}/retry/"): row(AGENTS),
     ("POST", f"{V1}/channels/{{code}}/webhooks/"): SIGNED,
     ("POST", f"{V1}/channels/{{code}}/orders/"): row(AGENTS | {CHANNEL}),
     ("POST", f"{V1}/channels/{{code}}/pull/"): row({ADMIN}),
@@ -289,6 +294,7 @@ def world(db) -> World:
     endpoint = webhooks.endpoint_create(url="http://127.0.0.1:9/oms", events=["*"], actor=SYSTEM)
     webhooks.outbox_dispatch()
     delivery = endpoint.deliveries.first()
+    push = ChannelPushFactory(order=held, status="failed")
 
     values = {
         "code": {"skus": sku.code, "locations": east.code, "channels": web.code},
@@ -300,6 +306,7 @@ def world(db) -> World:
             "shipments": shipment.pk,
             "inbox/documents": document.pk,
             "webhook-endpoints": endpoint.pk,
+            "channel-pushes": push.pk,
         },
         "hold_id": hold.pk,
         "delivery_id": delivery.pk,

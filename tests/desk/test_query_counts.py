@@ -13,8 +13,9 @@ pytestmark = pytest.mark.django_db
 ORDER_PAGE_QUERIES = 19
 # session, user, roles, channel choices, the page, the capped count
 ORDER_LIST_QUERIES = 6
-# session, user, roles, recent jobs + per hold kind (5): the capped count and the oldest rows
-EXCEPTIONS_QUERIES = 14
+# session, user, roles, recent jobs + per hold kind (5): the capped count and the oldest rows,
+# + failed channel pushes and failed refunds: the capped count and the oldest rows of each
+EXCEPTIONS_QUERIES = 18
 # session, user, roles + 8 statuses, 5 hold kinds, today by channel, late, 2 return statuses
 HOME_QUERIES = 20
 

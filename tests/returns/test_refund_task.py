@@ -60,7 +60,7 @@ def test_adapter_receives_amounts_per_line(order, east, django_capture_on_commit
         "currency": "USD",
         "amount": "54.00",
         "shipping_amount": "0.00",
-        "lines": [{"sku": "SHIRT-M", "quantity": 2, "amount": "54.00"}],
+        "lines": [{"sku": "SHIRT-M", "channel_line_id": "", "quantity": 2, "amount": "54.00"}],
     }
 
 

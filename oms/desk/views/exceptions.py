@@ -1,18 +1,25 @@
 """The exceptions queue: every open hold, oldest first, grouped by kind; bulk release and
-bulk cancel as a background job with a progress bar (oms.core.jobs)."""
+bulk cancel as a background job with a progress bar (oms.core.jobs). Below the holds, what the
+sales channels could not be told: failed channel pushes (with a Retry button) and failed
+refunds (resent from their order)."""
 
+from django.contrib import messages
 from django.db.models import Q
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from oms.core.actor import Actor
+from oms.core.errors import DomainError
 from oms.core.jobs import job_start, jobs_of
+from oms.integrations.pushes.models import ChannelPush
+from oms.integrations.pushes.selectors import failed_push_group
+from oms.integrations.pushes.services import push_retry as retry_push
 from orders.models import Hold
 
 from ..forms import BulkHoldsForm
 from ..jobs import CANCEL, RELEASE
-from ..selectors import EXCEPTION_ROWS, exception_groups, open_holds
+from ..selectors import EXCEPTION_ROWS, exception_groups, failed_refund_group, open_holds
 from .common import agent_required, redirect_after
 
 
@@ -32,6 +39,8 @@ def _render(request, form, status=200):
         "desk/exceptions.html",
         {
             "groups": exception_groups(kind or None, size=500 if kind else EXCEPTION_ROWS),
+            "failed_pushes": failed_push_group(EXCEPTION_ROWS),
+            "failed_refunds": failed_refund_group(EXCEPTION_ROWS),
             "kind": kind,
             "form": form,
             "job": job,
@@ -85,3 +94,17 @@ def bulk(request):
             actor=actor,
         )
     return redirect_after(request, f"{reverse('desk:exceptions')}?job={job.pk}")
+
+
+@require_POST
+@agent_required
+def push_retry(request, push_id: int):
+    """Send a failed channel push again (a fresh round of attempts, the same idempotency key)."""
+    push = get_object_or_404(ChannelPush.objects.select_related("order", "channel"), pk=push_id)
+    try:
+        retry_push(push=push, actor=Actor.for_user(request.user))
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(f"{reverse('desk:exceptions')}#failed-pushes")
+    messages.success(request, f"Sending to {push.channel.code} again for order {push.order.number}.")
+    return redirect_after(request, f"{reverse('desk:exceptions')}#failed-pushes")

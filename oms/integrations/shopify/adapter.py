@@ -34,6 +34,7 @@ from ..common.parse import (
 )
 from ..common.signatures import matches_any
 from .inventory import ShopifyInventoryFeed
+from .pushes import ShopifyPushes
 
 FINANCIAL_STATUS = {
     "pending": "pending",
@@ -253,7 +254,7 @@ class ShopifyNormalizer:
 
 
 @register_adapter("shopify")
-class ShopifyAdapter(ShopifyInventoryFeed, BaseAdapter):
+class ShopifyAdapter(ShopifyInventoryFeed, ShopifyPushes, BaseAdapter):
     webhooks = True
 
     def normalize(self, document: dict, *, topic: str, headers: dict) -> dict | None:

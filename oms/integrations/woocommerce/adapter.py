@@ -32,6 +32,7 @@ from ..common.parse import (
 )
 from ..common.signatures import matches_any
 from .inventory import WooCommerceInventoryFeed
+from .pushes import WooCommercePushes
 
 CANCELLED = {"cancelled", "failed", "trash"}
 SHIPPED = {"completed"}
@@ -220,7 +221,7 @@ class WooNormalizer:
 
 
 @register_adapter("woocommerce")
-class WooCommerceAdapter(WooCommerceInventoryFeed, BaseAdapter):
+class WooCommerceAdapter(WooCommerceInventoryFeed, WooCommercePushes, BaseAdapter):
     webhooks = True
 
     def normalize(self, document: dict, *, topic: str, headers: dict) -> dict | None:
