@@ -51,6 +51,18 @@ class IdCursorFields(models.Model):
         abstract = True
 
 
+class NamedIdCursor(IdCursorFields):
+    """A cursor known by its name (one per reader of a table)."""
+
+    name = models.SlugField(max_length=40, unique=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.position}"
+
+
 @dataclass
 class Step:
     ids: list[int]  # the ids to process now: late commits first, then new rows, ascending each

@@ -7,7 +7,7 @@ from django.utils import timezone
 from inventory.models import Sku
 from oms.core.crypto import EncryptedTextField
 from oms.core.models import Channel
-from oms.integrations.cursor import IdCursorFields
+from oms.integrations.cursor import NamedIdCursor
 
 
 class ChannelListing(models.Model):
@@ -105,13 +105,8 @@ class FeedPending(models.Model):
         return f"{self.channel_id}:{self.sku_id} pending"
 
 
-class FeedCursor(IdCursorFields):
+class FeedCursor(NamedIdCursor):
     """How far the change collector has read the stock ledger."""
-
-    name = models.SlugField(max_length=40, unique=True)
-
-    def __str__(self) -> str:
-        return f"{self.name} @ {self.position}"
 
 
 class FeedPush(models.Model):

@@ -8,17 +8,12 @@ from django.db import models
 from django.utils import timezone
 
 from oms.core.models import Channel
-from oms.integrations.cursor import IdCursorFields
+from oms.integrations.cursor import NamedIdCursor
 from orders.models import Order
 
 
-class PushCursor(IdCursorFields):
+class PushCursor(NamedIdCursor):
     """How far the push collector has read the outbox."""
-
-    name = models.SlugField(max_length=40, unique=True)
-
-    def __str__(self) -> str:
-        return f"{self.name} @ {self.position}"
 
 
 class ChannelPush(models.Model):
