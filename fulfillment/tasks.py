@@ -1,14 +1,14 @@
 """Celery tasks: thin, idempotent, each calls one service."""
 
-from celery import current_app, shared_task
+from celery import shared_task
 from django.conf import settings
-from django.core.cache import cache
+
+from oms.core.wakeups import wake, woken
 
 from . import services
 
 #: While this key is set a sourcing run is already on its way: no need to send another.
 NUDGE_KEY = "fulfillment:sourcing-nudged"
-NUDGE_SECONDS = 30
 
 
 def nudge_sourcing() -> None:
@@ -16,17 +16,14 @@ def nudge_sourcing() -> None:
     or wake the sourcing task, at most one wake-up waiting at a time (with one). The task starts
     OMS_SOURCING_GATHER_SECONDS after its wake-up: the orders accepted meanwhile join its batch
     (and send no wake-up of their own), so a busy intake is sourced in few, large batches."""
-    if current_app.conf.task_always_eager:
-        source_requested.delay()
-    elif cache.add(NUDGE_KEY, 1, timeout=NUDGE_SECONDS):
-        source_requested.apply_async(countdown=settings.OMS_SOURCING_GATHER_SECONDS)
+    wake(source_requested, NUDGE_KEY, countdown=settings.OMS_SOURCING_GATHER_SECONDS)
 
 
 @shared_task(name="fulfillment.source_requested", ignore_result=True)
 def source_requested() -> int:
     """Source the orders waiting in the sourcing queue (also run by beat every minute, for
     anything a lost wake-up left behind)."""
-    cache.delete(NUDGE_KEY)
+    woken(NUDGE_KEY)
     return services.fulfillment_source_requested()
 
 

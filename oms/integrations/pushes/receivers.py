@@ -1,27 +1,24 @@
 """The outbox tells us it has new rows (after their transaction committed): collect the pushes
-they call for now rather than at the next sweep. Connected from AppConfig.ready() when
-OMS_CHANNEL_PUSHES_ON_COMMIT is on (off in the test settings; the push tests connect it)."""
+they call for now rather than at the next sweep, with at most one collector waiting at a time.
+Connected from AppConfig.ready() when OMS_CHANNEL_PUSHES_ON_COMMIT is on (off in the test
+settings; the push tests connect it)."""
 
 import logging
 
-from django.db import transaction
-
 from oms.core.signals import outbox_committed
+from oms.core.wakeups import wake
 
 logger = logging.getLogger(__name__)
 DISPATCH_UID = "pushes.collect_on_commit"
 
 
 def collect_after_commit(sender, **kwargs):
-    from .tasks import pushes_collect
+    from .tasks import COLLECT_KEY, pushes_collect
 
-    def enqueue():
-        try:
-            pushes_collect.delay()
-        except Exception:  # a broker outage must not fail a change that has committed: the sweep runs
-            logger.warning("could not enqueue the push collector; the sweep will run it", exc_info=True)
-
-    transaction.on_commit(enqueue)
+    try:
+        wake(pushes_collect, COLLECT_KEY)
+    except Exception:  # a broker outage must not fail a change that has committed: the sweep runs
+        logger.warning("could not enqueue the push collector; the sweep will run it", exc_info=True)
 
 
 def connect() -> None:

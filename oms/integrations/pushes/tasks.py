@@ -4,7 +4,12 @@ a task is told which attempt it makes, so running one twice sends nothing twice.
 from celery import shared_task
 from django.conf import settings
 
+from oms.core.wakeups import woken
+
 from . import services
+
+#: While this key is set a collector run is on its way: commits need not send another.
+COLLECT_KEY = "pushes:collect-woken"
 
 #: A retry further out than this is left to the sweep: a Redis task with an ETA beyond the
 #: broker's visibility timeout would be handed out again and again.
@@ -26,6 +31,7 @@ def push_send(self, push_id: int, attempt: int | None = None) -> str:
 
 @shared_task(name="channel.pushes_collect", ignore_result=True)
 def pushes_collect() -> int:
+    woken(COLLECT_KEY)
     return len(services.pushes_collect())
 
 

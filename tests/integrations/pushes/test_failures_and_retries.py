@@ -130,3 +130,22 @@ def test_the_api_lists_failed_pushes_and_retries_one(refused, shopify_store, cs_
     again = api.post(f"/api/v1/channel-pushes/{refused.pk}/retry/")
     assert again.status_code == 409 and "Only a failed push is sent again" in again.json()["detail"]
     assert api.get("/api/v1/channel-pushes/", {"status": "failed"}).json()["results"] == []
+
+
+def test_with_a_broker_commits_wake_one_collector_until_it_starts(monkeypatch):
+    from django.core.cache import cache
+
+    from oms.celery import app
+    from oms.integrations.pushes import receivers, tasks
+
+    woken = []
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    monkeypatch.setattr(tasks.pushes_collect, "apply_async", lambda **options: woken.append(options))
+    cache.delete(tasks.COLLECT_KEY)
+    for _ in range(3):  # three shipments commit before the collector starts
+        receivers.collect_after_commit(sender=None)
+    assert len(woken) == 1
+    tasks.pushes_collect()  # it starts: the next commit wakes another run
+    receivers.collect_after_commit(sender=None)
+    assert len(woken) == 2
+    cache.delete(tasks.COLLECT_KEY)
