@@ -302,6 +302,12 @@ OMS_CUSTOMER_DATA_RETENTION_DAYS = int(os.environ.get("OMS_CUSTOMER_DATA_RETENTI
 #: the orders accepted meanwhile into its batch (fulfillment.tasks.nudge_sourcing).
 OMS_SOURCING_GATHER_SECONDS = float(os.environ.get("OMS_SOURCING_GATHER_SECONDS", "0.1"))
 
+#: A web process remembers the channel a channel token authenticated this long (0: never), so
+#: that a channel posting orders is not read again on every request. A channel saved or its token
+#: reissued is forgotten at once in the process that wrote it; other processes may still accept
+#: the old token, or apply the old settings, for up to this long.
+OMS_CHANNEL_TOKEN_CACHE_SECONDS = float(os.environ.get("OMS_CHANNEL_TOKEN_CACHE_SECONDS", "5"))
+
 # --- Outbound webhooks (issue 18, oms/integrations/webhooks) -------------------------------------
 # Dispatch outbox rows right after their commit (a Celery task; in process without REDIS_URL).
 OMS_WEBHOOKS_DISPATCH_ON_COMMIT = env_bool("OMS_WEBHOOKS_DISPATCH_ON_COMMIT", True)
