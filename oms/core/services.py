@@ -1,7 +1,10 @@
 """Writes of the kernel's configuration: sales channels and their API tokens. The admin calls
 these; they validate the channel (its adapter must be registered) and check the actor."""
 
+from django.db import transaction
+
 from .actor import Actor
+from .api.authentication import channel_tokens
 from .authz import SYSTEM, permission
 from .errors import CoreErrorCode
 from .models import Channel
@@ -28,4 +31,6 @@ def channel_issue_token(*, channel: Channel, actor: Actor) -> str:
     CHANNEL_WRITE.require(actor)
     token = channel.issue_token()
     Channel.objects.filter(pk=channel.pk).update(api_token_digest=channel.api_token_digest)
+    transaction.on_commit(channel_tokens.clear)
+    channel_tokens.clear()
     return token

@@ -308,6 +308,14 @@ OMS_CUSTOMER_DATA_RETENTION_DAYS = int(os.environ.get("OMS_CUSTOMER_DATA_RETENTI
 #: With a broker, the sourcing task starts this long after the commit that woke it, gathering
 #: the orders accepted meanwhile into its batch (fulfillment.tasks.nudge_sourcing).
 OMS_SOURCING_GATHER_SECONDS = float(os.environ.get("OMS_SOURCING_GATHER_SECONDS", "0.1"))
+#: Likewise the webhook dispatcher (outbox to deliveries) starts this long after its wake-up.
+OMS_WEBHOOK_GATHER_SECONDS = float(os.environ.get("OMS_WEBHOOK_GATHER_SECONDS", "0.1"))
+
+#: A web process remembers the channel a channel token authenticated this long (0: never), so
+#: that a channel posting orders is not read again on every request. A channel saved or its token
+#: reissued is forgotten at once in the process that wrote it; other processes may still accept
+#: the old token, or apply the old settings, for up to this long.
+OMS_CHANNEL_TOKEN_CACHE_SECONDS = float(os.environ.get("OMS_CHANNEL_TOKEN_CACHE_SECONDS", "5"))
 
 # --- Outbound webhooks (issue 18, oms/integrations/webhooks) -------------------------------------
 # Dispatch outbox rows right after their commit (a Celery task; in process without REDIS_URL).

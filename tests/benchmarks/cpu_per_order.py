@@ -21,7 +21,7 @@ from pathlib import Path
 
 from tests.serving import answers, free_port, logged, running
 
-from .http_load import BIN, wrk
+from .http_load import BIN, celery_worker_command, wrk
 from .intake_db import SKUS, BenchDatabase
 
 TICK = os.sysconf("SC_CLK_TCK")
@@ -102,7 +102,7 @@ def main() -> None:
         worker = None
         if args.tasks == "celery":
             worker_log = logs / "celery.log"
-            command = [str(BIN / "celery"), "-A", "oms", "worker", "--loglevel=info", "--without-mingle"]
+            command = celery_worker_command()
             worker = running(command, env=env, log=worker_log, ready=logged(worker_log, " ready."))
             groups["worker"] = worker.__enter__().pid
         try:

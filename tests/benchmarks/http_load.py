@@ -16,6 +16,20 @@ from tests.serving import answers, free_port, running
 
 WRK = shutil.which("wrk")
 BIN = Path(sys.executable).parent
+
+
+def celery_worker_command() -> list[str]:
+    """The Celery worker the benchmarks run beside gunicorn: consuming every queue the app
+    routes to (CELERY_TASK_ROUTES and the default queue, as `make worker` does), so webhook
+    dispatch, channel, feed and ERP tasks run and cost what they cost."""
+    from oms.settings import base
+
+    queues = [base.CELERY_TASK_DEFAULT_QUEUE]
+    queues += sorted({route["queue"] for route in base.CELERY_TASK_ROUTES.values()} - set(queues))
+    options = ["-Q", ",".join(queues), "--loglevel=info", "--without-mingle"]
+    return [str(BIN / "celery"), "-A", "oms", "worker", *options]
+
+
 UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 

@@ -32,7 +32,7 @@ from django.db import connection
 
 from tests.serving import REPO, answers, free_port, logged, postgres_url, running
 
-from .http_load import BIN, WRK, Floors, WrkRun, wrk
+from .http_load import BIN, WRK, Floors, WrkRun, celery_worker_command, wrk
 from .intake_db import SKUS, BenchDatabase, ensure_database
 
 SECONDS = float(os.environ.get("OMS_BENCH_SECONDS", "10"))
@@ -102,7 +102,7 @@ def oms_served(database_url: str, log_dir: Path):
         )
         if TASKS == "celery":
             worker_log = log_dir / "celery.log"
-            worker = [str(BIN / "celery"), "-A", "oms", "worker", "--loglevel=info", "--without-mingle"]
+            worker = celery_worker_command()
             stack.enter_context(running(worker, env=env, log=worker_log, ready=logged(worker_log, " ready.")))
         yield base
 

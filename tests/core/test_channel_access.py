@@ -74,3 +74,24 @@ def test_a_channel_reads_its_own_availability_feed_and_no_other(shops):
     assert channel_client(amazon).get("/api/v1/availability/").json()["results"] == [
         {"sku": "CA-5", "available": 12}
     ]
+
+
+def test_a_reissued_token_or_a_deactivated_channel_is_refused_at_once_though_remembered(shops):
+    """Web processes remember the channel a token authenticated (OMS_CHANNEL_TOKEN_CACHE_SECONDS);
+    a token reissued or a channel switched off through the services stops working at once."""
+    from oms.core.services import channel_issue_token, channel_save
+
+    web, _ = shops
+    old = channel_client(web)
+    assert old.get("/api/v1/orders/").status_code == 200
+    assert old.get("/api/v1/orders/").status_code == 200  # the remembered channel
+
+    token = channel_issue_token(channel=web, actor=Actor.system("test"))
+    assert old.get("/api/v1/orders/").status_code == 401
+    new = APIClient()
+    new.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert new.get("/api/v1/orders/").status_code == 200
+
+    web.active = False
+    channel_save(channel=web, actor=Actor.system("test"))
+    assert new.get("/api/v1/orders/").status_code == 401

@@ -4,6 +4,7 @@ running one twice sends nothing twice (a chain's head is claimed with a lease)."
 from datetime import timedelta
 
 from celery import current_app, shared_task
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -20,9 +21,14 @@ WAKE_SECONDS = 30
 
 def wake_dispatcher() -> None:
     """Dispatch the outbox now in process (no broker), or enqueue the dispatcher unless a run
-    is already waiting to start (it will hand over these rows too)."""
-    if current_app.conf.task_always_eager or cache.add(WAKE_KEY, 1, timeout=WAKE_SECONDS):
+    is already waiting to start (it will hand over these rows too). The run starts
+    OMS_WEBHOOK_GATHER_SECONDS after its wake-up, so the commits made meanwhile join it (as
+    sourcing does, fulfillment.tasks.nudge_sourcing): a busy intake wakes it a few times a
+    second, not once an order."""
+    if current_app.conf.task_always_eager:
         dispatch_outbox.delay()
+    elif cache.add(WAKE_KEY, 1, timeout=WAKE_SECONDS):
+        dispatch_outbox.apply_async(countdown=settings.OMS_WEBHOOK_GATHER_SECONDS)
 
 
 @shared_task(name="webhooks.dispatch_outbox")

@@ -5,6 +5,7 @@ from datetime import timedelta
 from itertools import pairwise
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
@@ -226,13 +227,16 @@ def test_with_a_broker_commits_made_while_a_dispatcher_is_queued_wake_no_other(
 
     queued = []
     monkeypatch.setitem(app.conf, "task_always_eager", False)
-    monkeypatch.setattr(tasks.dispatch_outbox, "delay", lambda: queued.append("dispatch"))
+    monkeypatch.setattr(
+        tasks.dispatch_outbox, "apply_async", lambda countdown: queued.append(("dispatch", countdown))
+    )
+    gather = settings.OMS_WEBHOOK_GATHER_SECONDS  # the run starts a moment later: commits join it
     order = an_order()
     for text in ("one", "two", "three"):
         with django_capture_on_commit_callbacks(execute=True):
             note(order, text)
-    assert queued == ["dispatch"]
+    assert queued == [("dispatch", gather)]
     assert tasks.dispatch_outbox() == 3  # the queued run hands over every row
     with django_capture_on_commit_callbacks(execute=True):
         note(order, "four")
-    assert queued == ["dispatch", "dispatch"]
+    assert queued == [("dispatch", gather), ("dispatch", gather)]
