@@ -3,10 +3,11 @@ running one twice sends nothing twice (a chain's head is claimed with a lease)."
 
 from datetime import timedelta
 
-from celery import current_app, shared_task
+from celery import shared_task
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
+
+from oms.core.wakeups import wake, woken
 
 from . import services
 
@@ -14,9 +15,8 @@ from . import services
 #: broker's visibility timeout would be handed out again and again.
 MAX_COUNTDOWN = timedelta(minutes=5)
 #: While this key is set a dispatcher run is on its way (queued, not started): commits need not
-#: send another. It expires on its own, should that run be lost.
+#: send another.
 WAKE_KEY = "webhooks:dispatch-woken"
-WAKE_SECONDS = 30
 
 
 def wake_dispatcher() -> None:
@@ -25,15 +25,12 @@ def wake_dispatcher() -> None:
     OMS_WEBHOOK_GATHER_SECONDS after its wake-up, so the commits made meanwhile join it (as
     sourcing does, fulfillment.tasks.nudge_sourcing): a busy intake wakes it a few times a
     second, not once an order."""
-    if current_app.conf.task_always_eager:
-        dispatch_outbox.delay()
-    elif cache.add(WAKE_KEY, 1, timeout=WAKE_SECONDS):
-        dispatch_outbox.apply_async(countdown=settings.OMS_WEBHOOK_GATHER_SECONDS)
+    wake(dispatch_outbox, WAKE_KEY, countdown=settings.OMS_WEBHOOK_GATHER_SECONDS)
 
 
 @shared_task(name="webhooks.dispatch_outbox")
 def dispatch_outbox() -> int:
-    cache.delete(WAKE_KEY)  # before claiming: a commit from now on wakes another run
+    woken(WAKE_KEY)  # before claiming: a commit from now on wakes another run
     return services.outbox_dispatch()
 
 
