@@ -1,7 +1,6 @@
 """Celery tasks: thin, idempotent, each calls one service."""
 
 from celery import shared_task
-from django.conf import settings
 
 from oms.core.wakeups import wake, woken
 
@@ -14,9 +13,9 @@ NUDGE_KEY = "fulfillment:sourcing-nudged"
 def nudge_sourcing() -> None:
     """After a commit that queued orders for sourcing: source them now in process (no broker),
     or wake the sourcing task, at most one wake-up waiting at a time (with one). The task starts
-    OMS_SOURCING_GATHER_SECONDS after its wake-up: the orders accepted meanwhile join its batch
+    OMS_WAKE_GATHER_SECONDS after its wake-up: the orders accepted meanwhile join its batch
     (and send no wake-up of their own), so a busy intake is sourced in few, large batches."""
-    wake(source_requested, NUDGE_KEY, countdown=settings.OMS_SOURCING_GATHER_SECONDS)
+    wake(source_requested, NUDGE_KEY)
 
 
 @shared_task(name="fulfillment.source_requested", ignore_result=True)

@@ -7,18 +7,20 @@ lost (the task's beat sweep covers that). Without a broker the run happens now, 
 """
 
 from celery import current_app
+from django.conf import settings
 from django.core.cache import cache
 
 EXPIRES_SECONDS = 30
 
 
-def wake(task, key: str, *, countdown: float | None = None) -> None:
-    """Run `task` now in process (no broker), or enqueue it unless a run is already waiting.
-    `countdown`: start it that many seconds later, so the commits made meanwhile join its run."""
+def wake(task, key: str) -> None:
+    """Run `task` now in process (no broker), or enqueue it unless a run is already waiting. It
+    starts OMS_WAKE_GATHER_SECONDS later, so the commits made meanwhile join its run: a busy
+    intake wakes each batch task a few times a second, not once an order."""
     if current_app.conf.task_always_eager:
         task.delay()
     elif cache.add(key, 1, timeout=EXPIRES_SECONDS):
-        task.apply_async(countdown=countdown)
+        task.apply_async(countdown=settings.OMS_WAKE_GATHER_SECONDS)
 
 
 def woken(key: str) -> None:

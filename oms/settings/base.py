@@ -305,11 +305,10 @@ OMS_PULL_FIRST_DAYS = int(os.environ.get("OMS_PULL_FIRST_DAYS", "7"))
 # Personal data: orders older than this many days may be anonymized by the retention task.
 OMS_CUSTOMER_DATA_RETENTION_DAYS = int(os.environ.get("OMS_CUSTOMER_DATA_RETENTION_DAYS", "0")) or None
 
-#: With a broker, the sourcing task starts this long after the commit that woke it, gathering
-#: the orders accepted meanwhile into its batch (fulfillment.tasks.nudge_sourcing).
-OMS_SOURCING_GATHER_SECONDS = float(os.environ.get("OMS_SOURCING_GATHER_SECONDS", "0.1"))
-#: Likewise the webhook dispatcher (outbox to deliveries) starts this long after its wake-up.
-OMS_WEBHOOK_GATHER_SECONDS = float(os.environ.get("OMS_WEBHOOK_GATHER_SECONDS", "0.1"))
+#: With a broker, a woken batch task (sourcing, webhook dispatch, the channel-push collector)
+#: starts this long after the commit that woke it, gathering the commits made meanwhile into
+#: its run (oms.core.wakeups).
+OMS_WAKE_GATHER_SECONDS = float(os.environ.get("OMS_WAKE_GATHER_SECONDS", "0.1"))
 
 #: A web process remembers the channel a channel token authenticated this long (0: never), so
 #: that a channel posting orders is not read again on every request. A channel saved or its token

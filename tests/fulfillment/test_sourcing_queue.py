@@ -109,7 +109,7 @@ def test_with_a_broker_one_wake_up_gathers_the_orders_accepted_before_it_starts(
     from fulfillment import tasks
     from oms.celery import app
 
-    settings.OMS_SOURCING_GATHER_SECONDS = 0.1
+    settings.OMS_WAKE_GATHER_SECONDS = 0.1
     woken = []
     monkeypatch.setitem(app.conf, "task_always_eager", False)
     monkeypatch.setattr(tasks.source_requested, "apply_async", lambda **options: woken.append(options))

@@ -4,7 +4,6 @@ running one twice sends nothing twice (a chain's head is claimed with a lease)."
 from datetime import timedelta
 
 from celery import shared_task
-from django.conf import settings
 from django.utils import timezone
 
 from oms.core.wakeups import wake, woken
@@ -22,10 +21,10 @@ WAKE_KEY = "webhooks:dispatch-woken"
 def wake_dispatcher() -> None:
     """Dispatch the outbox now in process (no broker), or enqueue the dispatcher unless a run
     is already waiting to start (it will hand over these rows too). The run starts
-    OMS_WEBHOOK_GATHER_SECONDS after its wake-up, so the commits made meanwhile join it (as
+    OMS_WAKE_GATHER_SECONDS after its wake-up, so the commits made meanwhile join it (as
     sourcing does, fulfillment.tasks.nudge_sourcing): a busy intake wakes it a few times a
     second, not once an order."""
-    wake(dispatch_outbox, WAKE_KEY, countdown=settings.OMS_WEBHOOK_GATHER_SECONDS)
+    wake(dispatch_outbox, WAKE_KEY)
 
 
 @shared_task(name="webhooks.dispatch_outbox")

@@ -230,7 +230,7 @@ def test_with_a_broker_commits_made_while_a_dispatcher_is_queued_wake_no_other(
     monkeypatch.setattr(
         tasks.dispatch_outbox, "apply_async", lambda countdown: queued.append(("dispatch", countdown))
     )
-    gather = settings.OMS_WEBHOOK_GATHER_SECONDS  # the run starts a moment later: commits join it
+    gather = settings.OMS_WAKE_GATHER_SECONDS  # the run starts a moment later: commits join it
     order = an_order()
     for text in ("one", "two", "three"):
         with django_capture_on_commit_callbacks(execute=True):
