@@ -1,6 +1,7 @@
 import os
 import shutil
 
+import factory
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
@@ -87,6 +88,18 @@ def worker_like_retries():
     conf.task_eager_propagates = before
 
 
+class TokenFactory(factory.django.DjangoModelFactory):
+    """A person's API token (admins issue them in the admin): one per user."""
+
+    class Meta:
+        model = Token
+        django_get_or_create = ("user",)
+
+
+def api_token(user) -> str:
+    return TokenFactory(user=user).key
+
+
 def make_user(username: str, role: str | None, **extra) -> User:
     user = User.objects.create_user(username=username, password="pass-1234-word", **extra)
     if role:
@@ -117,8 +130,7 @@ def no_role_user(db):
 def client_for(user) -> APIClient:
     client = APIClient()
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
 
 

@@ -19,7 +19,6 @@ from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
-from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -31,7 +30,7 @@ from schemathesis.specs.openapi.checks import (
 from oms.core.actor import Actor
 from oms.core.roles import CUSTOMER_SERVICE, OMS_ADMIN, WAREHOUSE
 from oms.core.services import channel_issue_token
-from tests.conftest import make_user
+from tests.conftest import api_token, make_user
 from tests.fulfillment.factories import (
     ChannelFactory,
     LocationFactory,
@@ -87,7 +86,7 @@ def principal_header(role: str, world) -> str:
     user = make_user(f"st-{role}", role)
     if role == WAREHOUSE:
         location.staff.add(user)
-    return f"Token {Token.objects.create(user=user).key}"
+    return f"Token {api_token(user)}"
 
 
 def api_schema() -> dict:

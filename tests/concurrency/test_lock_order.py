@@ -10,7 +10,6 @@ import threading
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection, transaction
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from fulfillment import services as fulfillment
@@ -22,6 +21,7 @@ from orders.api.serializers import OrderIntakeSerializer
 from orders.models import Order
 from returns import services as returns
 from tests.concurrency import run_together
+from tests.conftest import api_token
 from tests.fulfillment.factories import ChannelFactory, LocationFactory, SkuFactory, receive
 from tests.fulfillment.invariants import assert_invariants
 
@@ -44,7 +44,7 @@ def world(transactional_db):
     return {
         "channel": channel,
         "channel_token": channel_token,
-        "admin_token": Token.objects.create(user=admin).key,
+        "admin_token": api_token(admin),
         "east": east,
         "west": west,
         "a": sku_a,

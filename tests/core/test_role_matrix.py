@@ -17,7 +17,6 @@ from dataclasses import dataclass
 import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from fulfillment import services as fulfillment
@@ -29,7 +28,7 @@ from oms.integrations.inbox import services as inbox
 from oms.integrations.webhooks import services as webhooks
 from orders import services as orders
 from returns import services as returns
-from tests.conftest import make_user
+from tests.conftest import api_token, make_user
 from tests.fulfillment.factories import (
     UPS,
     ChannelFactory,
@@ -260,7 +259,7 @@ def world(db) -> World:
     }
     east.staff.add(users[PICKER])
     west.staff.add(users[PICKER_ELSEWHERE])
-    tokens = {name: Token.objects.create(user=user).key for name, user in users.items()}
+    tokens = {name: api_token(user) for name, user in users.items()}
     for name, channel in ((CHANNEL, web), (OTHER_CHANNEL, amazon)):
         tokens[name] = channel.issue_token()
         channel.save()

@@ -16,7 +16,7 @@ from oms.integrations.inbox import tasks
 from oms.integrations.inbox.models import InboxDocument
 from orders.models import Order
 from tests.concurrency import run_together
-from tests.conftest import client_for
+from tests.conftest import api_token, client_for
 from tests.orders.factories import ChannelFactory, SkuFactory, order_payload
 
 pytestmark = pytest.mark.django_db
@@ -228,13 +228,12 @@ def test_who_may_see_and_send_documents(api, web, skus, warehouse_user, cs_user,
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_deliveries_of_one_document_store_it_once():
     from django.contrib.auth.models import User
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
     user = User.objects.create_superuser("race", password="pass-1234-word")
     ChannelFactory(code="web")
     SkuFactory(code="TSHIRT-M")
-    token = Token.objects.create(user=user).key
+    token = api_token(user)
     body = json.dumps(order_payload(channel=None))
 
     def deliver(index):

@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 from oms.core.models import IdempotencyRecord, OutboxEvent
 from orders.models import Order, OrderEvent
 from tests.concurrency import run_together
+from tests.conftest import api_token
 
 from .factories import ChannelFactory, SkuFactory, order_payload
 
@@ -35,7 +36,7 @@ def setup(transactional_db):
     user = User.objects.create_superuser("race", password="pass-1234-word")
     ChannelFactory(code="web")
     SkuFactory(code="TSHIRT-M")
-    Token.objects.create(user=user)
+    api_token(user)
 
 
 @pytest.mark.postgres
