@@ -32,12 +32,13 @@ def outbox_write(events: list[OutboxEvent]) -> list[OutboxEvent]:
     _require_transaction()
     written = OutboxEvent.objects.bulk_create(events)
     if outbox_committed.has_listeners():
-        transaction.on_commit(_announce, robust=True)
+        topics = frozenset(event.topic for event in written)
+        transaction.on_commit(lambda: _announce(topics), robust=True)
     return written
 
 
-def _announce() -> None:
-    outbox_committed.send(sender=OutboxEvent)
+def _announce(topics: frozenset[str]) -> None:
+    outbox_committed.send(sender=OutboxEvent, topics=topics)
 
 
 def outbox_emit(topic: str, *, aggregate_type: str, aggregate_id, payload: dict) -> OutboxEvent:

@@ -12,9 +12,14 @@ logger = logging.getLogger(__name__)
 DISPATCH_UID = "pushes.collect_on_commit"
 
 
-def collect_after_commit(sender, **kwargs):
+def collect_after_commit(sender, topics=None, **kwargs):
+    """Only rows of the topics the collector reads wake it: under load most commits are intake
+    and sourcing (`order.accepted`, `order.allocated`), which call for no push."""
+    from .services.collect import TOPICS
     from .tasks import COLLECT_KEY, pushes_collect
 
+    if topics is not None and topics.isdisjoint(TOPICS):
+        return
     try:
         wake(pushes_collect, COLLECT_KEY)
     except Exception:  # a broker outage must not fail a change that has committed: the sweep runs

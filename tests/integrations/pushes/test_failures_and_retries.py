@@ -149,3 +149,30 @@ def test_with_a_broker_commits_wake_one_collector_until_it_starts(monkeypatch):
     receivers.collect_after_commit(sender=None)
     assert len(woken) == 2
     cache.delete(tasks.COLLECT_KEY)
+
+
+def test_only_commits_of_the_topics_it_reads_wake_the_collector(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+    from django.db import transaction
+
+    from oms.celery import app
+    from oms.core.outbox import outbox_emit
+    from oms.integrations.pushes import receivers, tasks
+
+    woken = []
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    monkeypatch.setattr(tasks.pushes_collect, "apply_async", lambda **options: woken.append(options))
+    cache.delete(tasks.COLLECT_KEY)
+    receivers.connect()
+    try:
+        for topic in ("order.accepted", "order.allocated", "order.shipped"):
+            with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+                outbox_emit(topic, aggregate_type="order", aggregate_id="OMS-1", payload={})
+            if topic != "order.shipped":
+                assert woken == [], f"{topic} woke the push collector"
+        assert len(woken) == 1
+    finally:
+        receivers.disconnect()
+        cache.delete(tasks.COLLECT_KEY)
