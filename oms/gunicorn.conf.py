@@ -2,8 +2,9 @@
 `gunicorn -c oms/gunicorn.conf.py oms.wsgi:application` with production settings.
 
 HOST, PORT            where to listen (default 127.0.0.1:8000)
-WEB_CONCURRENCY       worker processes (default 2 x CPUs + 1, gunicorn's advice)
-GUNICORN_THREADS      threads per worker (default 4): each holds its own database connection
+WEB_CONCURRENCY       worker processes (default CPUs + 1)
+GUNICORN_THREADS      threads per worker (default 4): each holds its own database connection, so
+                      a web server opens up to WEB_CONCURRENCY x GUNICORN_THREADS of them
 GUNICORN_KEEPALIVE    seconds an idle keep-alive connection stays open (default 5)
 GUNICORN_TIMEOUT      seconds a worker may spend on one request before it is restarted (30)
 GUNICORN_ACCESS_LOG   a file, or "-" for stdout; unset: no access log (the load balancer keeps one)
@@ -22,7 +23,7 @@ def cpu_count() -> int:
 
 wsgi_app = "oms.wsgi:application"
 bind = [f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"]
-workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * cpu_count() + 1)
+workers = int(os.environ.get("WEB_CONCURRENCY") or cpu_count() + 1)
 # Threads, so that a client's keep-alive connection is kept (the sync worker closes every
 # connection after one request: a channel posting orders paid a TCP set-up and a worker accept
 # per order, about a quarter of the web CPU of an intake).
