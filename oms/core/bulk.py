@@ -88,7 +88,9 @@ def _take_related(obj, relations) -> None:
 
 
 def rows_insert(objects) -> list:
-    """Insert new model instances of one model; returns them, primary keys set."""
+    """Insert new model instances of one model; returns them, primary keys set. An auto primary
+    key is the database's (one set on an object is overwritten); values are plain values, not
+    expressions."""
     objects = list(objects)
     if not objects:
         return objects
