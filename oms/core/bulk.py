@@ -6,9 +6,18 @@ each one; here the rows' values travel in one VALUES list joined on the primary 
 (`WITH v(pk, f...) AS (VALUES ...) UPDATE t SET f = v.f FROM v WHERE t.pk = v.pk`, which
 PostgreSQL and SQLite 3.33+ both run). Like bulk_update it sends no signals, runs no
 `auto_now` (the caller sets `updated_at`) and takes the values as they are on the objects.
+
+`rows_insert(objects)` does what `QuerySet.bulk_create` does for new rows of one model, without
+the per-call SQL compilation: the column list and each column's converter are worked out once
+per model, and the rows go in one `INSERT ... VALUES ... RETURNING pk` (PostgreSQL; SQLite
+3.35+). Like bulk_create it sends no signals, runs `pre_save` (`auto_now`, `auto_now_add`),
+takes a related object saved since it was assigned, and marks the objects saved.
 """
 
+from functools import cache
+
 from django.db import connections, router
+from django.db.models import Field
 
 BATCH = 500
 
@@ -48,3 +57,64 @@ def rows_update(objects, fields: list[str]) -> None:
             # names and types are the model's; the values are parameters
             sql = f"WITH v ({names}) AS (VALUES {values}) UPDATE {table} SET {assignments} FROM v "  # noqa: S608
             cursor.execute(f"{sql}WHERE {table}.{key} = v.{key}", params)
+
+
+@cache
+def _insert_plan(model, alias: str) -> tuple:
+    """(fields, SQL up to VALUES, one row's placeholders, pk field or None): the pk is left to
+    the database, and returned, when it is an auto field."""
+    meta = model._meta
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    auto_pk = meta.pk if meta.pk.db_returning else None
+    fields = [f for f in meta.concrete_fields if f is not auto_pk and not f.generated]
+    names = ", ".join(quote(field.column) for field in fields)
+    head = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES "  # noqa: S608 - the model's names
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    relations = [field for field in fields if field.is_relation]
+    own_pre_save = [type(field).pre_save is not Field.pre_save for field in fields]
+    return fields, own_pre_save, relations, head, row, auto_pk
+
+
+def _take_related(obj, relations) -> None:
+    """A related object assigned before it was saved: its pk, now that it has one."""
+    for field in relations:
+        if getattr(obj, field.attname) is None and field.is_cached(obj):
+            related = field.get_cached_value(obj)
+            if related is not None:
+                if related.pk is None:
+                    raise ValueError(f"rows_insert: unsaved related object {field.name!r} on {obj!r}")
+                setattr(obj, field.attname, related.pk)
+
+
+def rows_insert(objects) -> list:
+    """Insert new model instances of one model; returns them, primary keys set. An auto primary
+    key is the database's (one set on an object is overwritten); values are plain values, not
+    expressions."""
+    objects = list(objects)
+    if not objects:
+        return objects
+    model = type(objects[0])
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    fields, own_pre_save, relations, head, row, auto_pk = _insert_plan(model, alias)
+    quote = connection.ops.quote_name
+    returning = f" RETURNING {quote(auto_pk.column)}" if auto_pk is not None else ""
+    plan = list(zip(fields, own_pre_save, strict=True))
+    with connection.cursor() as cursor:
+        size = connection.ops.bulk_batch_size(fields, objects) or BATCH
+        for start in range(0, len(objects), size):
+            batch = objects[start : start + size]
+            params = []
+            for obj in batch:
+                _take_related(obj, relations)
+                for field, pre_save in plan:
+                    value = field.pre_save(obj, True) if pre_save else getattr(obj, field.attname)
+                    params.append(field.get_db_prep_save(value, connection))
+            cursor.execute(head + ", ".join([row] * len(batch)) + returning, params)
+            if auto_pk is not None:
+                for obj, (pk,) in zip(batch, cursor.fetchall(), strict=True):
+                    setattr(obj, auto_pk.attname, pk)
+    for obj in objects:
+        obj._state.adding, obj._state.db = False, alias
+    return objects

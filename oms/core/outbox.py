@@ -8,6 +8,7 @@ from collections.abc import Callable
 from django.db import transaction
 from django.utils import timezone
 
+from .bulk import rows_insert
 from .models import OutboxEvent
 from .signals import outbox_committed
 
@@ -30,7 +31,7 @@ def outbox_event(topic: str, *, aggregate_type: str, aggregate_id, payload: dict
 
 def outbox_write(events: list[OutboxEvent]) -> list[OutboxEvent]:
     _require_transaction()
-    written = OutboxEvent.objects.bulk_create(events)
+    written = rows_insert(events)
     if outbox_committed.has_listeners():
         topics = frozenset(event.topic for event in written)
         transaction.on_commit(lambda: _announce(topics), robust=True)

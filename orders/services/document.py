@@ -46,7 +46,9 @@ def sku_codes(data: dict) -> set[str]:
 
 
 def find_skus(codes) -> dict[str, Sku]:
-    return {sku.code: sku for sku in Sku.objects.filter(code__in=set(codes))}
+    """The SKUs by code, with what lines take from them (the rest is deferred)."""
+    found = Sku.objects.filter(code__in=set(codes)).only("code", "name", "active").order_by()
+    return {sku.code: sku for sku in found}
 
 
 def _sku_problem(number: int, code: str, sku: Sku | None) -> str | None:

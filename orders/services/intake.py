@@ -16,11 +16,12 @@ from django.db import IntegrityError
 
 from inventory.models import Location
 from oms.core.actor import Actor
+from oms.core.bulk import rows_insert
 from oms.core.models import Channel
 from oms.core.money import ZERO, exact, quantize
 from oms.core.transactions import retry_on_conflict, transactional
 
-from ..models import PROGRESS_STATUSES, ChannelRefund, Hold, Order, OrderCharge, OrderLine, TaxLine
+from ..models import PROGRESS_STATUSES, ChannelRefund, Hold, Order, OrderLine
 from ..signals import order_accepted
 from .amounts import apply_totals, compute_totals, totals_problem
 from .channel import order_apply_channel_update
@@ -67,9 +68,8 @@ def _pickup(delivery: dict) -> tuple[Location | None, str | None]:
 def existing_order(channel: Channel, external_id: str) -> Order | None:
     """The order the channel already sent under this id, if any (looked up by id first: the
     common answer, none, stays a cheap query)."""
-    found = list(
-        Order.objects.filter(channel=channel, external_id=external_id).values_list("pk", flat=True)[:1]
-    )
+    found = Order.objects.filter(channel=channel, external_id=external_id).order_by()
+    found = list(found.values_list("pk", flat=True)[:1])
     return Order.objects.get(pk=found[0]) if found else None
 
 
@@ -79,7 +79,7 @@ def _insert(order: Order) -> None:
     again, and then finds that order (or draws another number)."""
     order.number = new_order_number()
     try:
-        order.save(force_insert=True)
+        rows_insert([order])
     except IntegrityError as exc:
         retry_on_conflict(exc, ("external_id", "number"), "the order was inserted concurrently")
         raise
@@ -230,19 +230,15 @@ def _save(order: Order, rows: Rows, refunds: list[ChannelRefund], holds: list[Ho
     _insert(order)
     for row in [*rows.lines, *rows.charges, *rows.tax_lines, *refunds, *holds]:
         row.order = order
-    OrderLine.objects.bulk_create(rows.parents)
-    if rows.children:
-        OrderLine.objects.bulk_create(rows.children)
-    if rows.charges:
-        OrderCharge.objects.bulk_create(rows.charges)
-    if rows.tax_lines:
-        TaxLine.objects.bulk_create(rows.tax_lines)
-    if refunds:
-        ChannelRefund.objects.bulk_create(refunds)
+    rows_insert(rows.parents)
+    rows_insert(rows.children)
+    rows_insert(rows.charges)
+    rows_insert(rows.tax_lines)
+    rows_insert(refunds)
     for hold in holds:
         for field, value in actor.as_fields("opened_by").items():
             setattr(hold, field, value)
-    Hold.objects.bulk_create(holds)
+    rows_insert(holds)
 
 
 @transactional

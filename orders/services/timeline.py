@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from oms.core.actor import Actor
+from oms.core.bulk import rows_insert
 from oms.core.outbox import outbox_event, outbox_write
 from oms.core.transactions import transactional
 
@@ -51,7 +52,7 @@ def timeline_write_many(entries: list[tuple[Order, list[OrderEvent]]]) -> list[O
     """The events of many orders at once: one insert of events, one of outbox rows."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("timeline events must be written inside the transaction of the change")
-    saved = OrderEvent.objects.bulk_create([event for _order, events in entries for event in events])
+    saved = rows_insert([event for _order, events in entries for event in events])
     bases = {order.pk: order_payload(order) for order, _events in entries}
     numbers = {order.pk: order.number for order, _events in entries}
     outbox_write(

@@ -1,10 +1,12 @@
-"""rows_update saves the named fields of many rows in one statement, NULLs and foreign keys too."""
+"""rows_update saves the named fields of many rows in one statement, NULLs and foreign keys too;
+rows_insert writes new rows as bulk_create does."""
 
 from datetime import UTC, datetime
 
 import pytest
+from django.utils import timezone
 
-from oms.core.bulk import rows_update
+from oms.core.bulk import rows_insert, rows_update
 from orders.models import Order, OrderLine
 from tests.fulfillment.factories import SkuFactory, make_order
 
@@ -28,3 +30,63 @@ def test_each_row_gets_its_own_values_and_the_others_keep_theirs(django_assert_n
     assert Order.objects.get(pk=untouched_order.pk).updated_at != order.updated_at
     with django_assert_num_queries(0):
         rows_update([], ["quantity_allocated"])
+
+
+def _copies(obj, count: int, **fields) -> list:
+    """Unsaved copies of a saved row, as a service would build them."""
+    made = []
+    for number in range(count):
+        copy = type(obj).objects.get(pk=obj.pk)
+        copy.pk, copy._state.adding = None, True
+        for name, value in fields.items():
+            setattr(copy, name, f"{value}-{number}")
+        made.append(copy)
+    return made
+
+
+def _row(obj, skip=("id", "number", "external_id", "order_id", "updated_at")) -> dict:
+    return {
+        key: value
+        for key, value in type(obj).objects.filter(pk=obj.pk).values()[0].items()
+        if key not in skip
+    }
+
+
+def test_rows_insert_writes_what_bulk_create_writes():
+    """Decimals, datetimes, JSON, NULLs, defaults and auto_now alike; the pk set, the row saved."""
+    sku = SkuFactory()
+    order = make_order([(sku, 3)], attributes=[{"name": "gift", "value": "yes"}], billing_address={"a": 1})
+    django_order, ours = _copies(order, 2, number="N", external_id="E")
+    Order.objects.bulk_create([django_order])
+    before = timezone.now()
+    assert rows_insert([ours]) == [ours]
+    assert ours.pk and not ours._state.adding and ours._state.db == "default"
+    assert _row(ours) == _row(django_order)
+    assert Order.objects.get(pk=ours.pk).updated_at >= before  # auto_now ran
+
+    line = order.lines.get()
+    django_lines, our_lines = _copies(line, 2), _copies(line, 2)
+    for lines, owner in ((django_lines, django_order), (our_lines, ours)):
+        parent, child = lines
+        parent.order = child.order = owner
+        child.bundle_parent, child.line_number = parent, 2  # unsaved when assigned: its pk is taken
+    OrderLine.objects.bulk_create(django_lines[:1])
+    OrderLine.objects.bulk_create(django_lines[1:])
+    rows_insert(our_lines[:1])
+    rows_insert(our_lines[1:])
+    assert our_lines[1].bundle_parent_id == our_lines[0].pk
+    for django_line, our_line in zip(django_lines, our_lines, strict=True):
+        assert _row(our_line, skip=("id", "order_id", "bundle_parent_id")) == _row(
+            django_line, skip=("id", "order_id", "bundle_parent_id")
+        )
+
+
+def test_rows_insert_of_nothing_and_of_an_unsaved_relation(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert rows_insert([]) == []
+    sku = SkuFactory()
+    order = make_order([(sku, 1)])
+    (line,) = _copies(order.lines.get(), 1)
+    line.bundle_parent = _copies(order.lines.get(), 1)[0]
+    with pytest.raises(ValueError, match="unsaved related object"):
+        rows_insert([line])
