@@ -13,12 +13,16 @@ logger = logging.getLogger(__name__)
 DISPATCH_UID = "webhooks.dispatch_on_commit"
 
 
-def dispatch_after_commit(sender, **kwargs):
+def dispatch_after_commit(sender, topics=None, **kwargs):
+    """Only rows of a topic some active endpoint subscribes to wake the dispatcher."""
+    from .subscriptions import any_subscribed
     from .tasks import wake_dispatcher
 
     try:
+        if topics is not None and not any_subscribed(topics):
+            return
         wake_dispatcher()
-    except Exception:  # a broker outage must not fail a change that has committed: the sweep runs
+    except Exception:  # a broker or database outage must not fail a committed change: the sweep runs
         logger.warning("could not enqueue the webhook dispatcher; the scheduled sweep will run it")
 
 

@@ -1,7 +1,7 @@
 import pytest
 
 from oms.core.actor import Actor
-from oms.integrations.webhooks import receivers, services
+from oms.integrations.webhooks import receivers, services, subscriptions
 
 from .receiver import Receiver
 
@@ -26,9 +26,11 @@ def failing_twice():
 def dispatch_on_commit(settings):
     """Dispatch right after every outbox commit, as in production (off in the test settings)."""
     settings.OMS_WEBHOOKS_DISPATCH_ON_COMMIT = True
+    subscriptions.forget()  # an earlier test's endpoints were rolled back without a signal
     receivers.connect()
     yield
     receivers.disconnect()
+    subscriptions.forget()
 
 
 @pytest.fixture

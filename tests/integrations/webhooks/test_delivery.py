@@ -230,6 +230,8 @@ def test_with_a_broker_commits_made_while_a_dispatcher_is_queued_wake_no_other(
     monkeypatch.setattr(
         tasks.dispatch_outbox, "apply_async", lambda countdown: queued.append(("dispatch", countdown))
     )
+    monkeypatch.setattr(tasks.deliver_chain, "delay", lambda *chain: None)
+    subscribe("https://hooks.example.com/all")  # without a subscriber no commit wakes it at all
     gather = settings.OMS_WAKE_GATHER_SECONDS  # the run starts a moment later: commits join it
     order = an_order()
     for text in ("one", "two", "three"):
