@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from inventory.models import Location
 from inventory.services import LockedStock, ReservationRequest, Take, stock_release, stock_reserve
 from oms.core.actor import Actor
-from oms.core.bulk import rows_update
+from oms.core.bulk import rows_insert, rows_update
 from oms.core.transactions import transactional
 from orders import services as order_services
 from orders.models import Order, OrderLine
@@ -277,7 +277,7 @@ def _pending_fulfillment_orders(wanted: dict[int, tuple[Order, dict[int, Locatio
                     number=f"{order.number}-F{index}",
                 )
             )
-    for fo in FulfillmentOrder.objects.bulk_create(new):
+    for fo in rows_insert(new):
         fos[fo.order_id][fo.location_id] = fo
     for order_id, (_order, locations) in wanted.items():
         for location_id, fo in fos[order_id].items():
@@ -322,7 +322,7 @@ def assign_many(
                 if fo_line.pk is not None and fo_line not in grown:
                     grown.append(fo_line)
             requests.append((fo_line, order_line.sku_id, location.pk, quantity, order.number))
-    FulfillmentOrderLine.objects.bulk_create(new_lines)
+    rows_insert(new_lines)
     if grown:
         rows_update(grown, ["quantity"])
     stock_reserve(

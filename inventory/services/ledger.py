@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from oms.core.actor import Actor
-from oms.core.bulk import rows_update
+from oms.core.bulk import rows_insert, rows_update
 
 from ..errors import InventoryError, InventoryErrorCode
 from ..models import Location, Sku, StockLevel, StockMovement
@@ -86,7 +86,7 @@ def _save(movements: list[StockMovement]) -> list[StockMovement]:
     rows_update(levels, ["on_hand", "reserved", "updated_at"])
     for movement in movements:
         movement.created_at = now
-    return StockMovement.objects.bulk_create(movements, batch_size=1000)
+    return rows_insert(movements)
 
 
 def _below_reserved(level: StockLevel, new_on_hand: int) -> InventoryError:

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 from oms.core.actor import Actor
+from oms.core.bulk import rows_insert
 from oms.core.transactions import transactional
 
 from ..errors import InsufficientStock, InventoryError, InventoryErrorCode
@@ -94,7 +95,7 @@ def stock_reserve(
             )
         )
     _save(movements)
-    return Reservation.objects.bulk_create(reservations)
+    return rows_insert(reservations)
 
 
 def _taken(takes: list[Take], reservations: list[Reservation]) -> list[tuple[Reservation, int]]:

@@ -102,7 +102,7 @@ def rows_insert(objects) -> list:
     returning = f" RETURNING {quote(auto_pk.column)}" if auto_pk is not None else ""
     plan = list(zip(fields, own_pre_save, strict=True))
     with connection.cursor() as cursor:
-        size = connection.ops.bulk_batch_size(fields, objects) or BATCH
+        size = min(connection.ops.bulk_batch_size(fields, objects) or BATCH, BATCH)
         for start in range(0, len(objects), size):
             batch = objects[start : start + size]
             params = []
