@@ -68,8 +68,8 @@ def _pickup(delivery: dict) -> tuple[Location | None, str | None]:
 def existing_order(channel: Channel, external_id: str) -> Order | None:
     """The order the channel already sent under this id, if any (looked up by id first: the
     common answer, none, stays a cheap query)."""
-    found = Order.objects.filter(channel=channel, external_id=external_id).order_by()
-    found = list(found.values_list("pk", flat=True)[:1])
+    same = Order.objects.filter(channel=channel, external_id=external_id).order_by()
+    found = list(same.values_list("pk", flat=True)[:1])
     return Order.objects.get(pk=found[0]) if found else None
 
 

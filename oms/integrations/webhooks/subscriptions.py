@@ -15,18 +15,18 @@ from .events import topic_matches
 from .models import WebhookEndpoint
 
 MEMO_SECONDS = 5.0
-_memo: dict[str, tuple[float, list[str]]] = {}
+_memo: tuple[float, list[str]] | None = None  # (valid until, patterns)
 
 
 def subscribed_patterns() -> list[str]:
+    global _memo
     now = time.monotonic()
-    memo = _memo.get("patterns")
-    if memo is None or memo[0] <= now:
+    if _memo is None or _memo[0] <= now:
         patterns = set()
         for events in WebhookEndpoint.objects.filter(active=True).values_list("events", flat=True):
             patterns.update(events or [])
-        memo = _memo["patterns"] = (now + MEMO_SECONDS, sorted(patterns))
-    return memo[1]
+        _memo = (now + MEMO_SECONDS, sorted(patterns))
+    return _memo[1]
 
 
 def any_subscribed(topics) -> bool:
@@ -35,7 +35,8 @@ def any_subscribed(topics) -> bool:
 
 
 def forget(**kwargs) -> None:
-    _memo.clear()
+    global _memo
+    _memo = None
 
 
 post_save.connect(forget, sender=WebhookEndpoint, dispatch_uid="webhooks.subscriptions.saved")
