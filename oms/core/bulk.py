@@ -12,12 +12,16 @@ the per-call SQL compilation: the column list and each column's converter are wo
 per model, and the rows go in one `INSERT ... VALUES ... RETURNING pk` (PostgreSQL; SQLite
 3.35+). Like bulk_create it sends no signals, runs `pre_save` (`auto_now`, `auto_now_add`),
 takes a related object saved since it was assigned, and marks the objects saved.
+
+`rows_where(model, fields, **conditions)` is `filter(**conditions).only(*fields)` for the hot
+reads beside them: equality or membership on columns, the statement text worked out once per
+shape, the rows made as a queryset would make them (converters, deferred fields).
 """
 
 from functools import cache
 
 from django.db import connections, router
-from django.db.models import Field
+from django.db.models import Field, Model
 
 BATCH = 500
 
@@ -118,3 +122,61 @@ def rows_insert(objects) -> list:
     for obj in objects:
         obj._state.adding, obj._state.db = False, alias
     return objects
+
+
+@cache
+def _select_plan(model, alias: str, fields: tuple[str, ...], shape: tuple[tuple[str, int | None], ...]):
+    """(attnames read, their (column, converters), condition fields, SQL) for one shape of
+    condition: a field's name with None for equality, or with how many values it is one of."""
+    meta = model._meta
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    read = [meta.get_field(name) for name in fields]
+    converters = []
+    for field in read:
+        column = field.get_col(meta.db_table)
+        functions = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        converters.append((column, functions))
+    tests, matched = [], []
+    for name, count in shape:
+        field = meta.get_field(name)
+        matched.append(field)
+        column = quote(field.column)
+        tests.append(f"{column} = %s" if count is None else f"{column} IN ({', '.join(['%s'] * count)})")
+    columns = ", ".join(quote(field.column) for field in read)
+    sql = f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {' AND '.join(tests)}"  # noqa: S608
+    return [field.attname for field in read], converters, matched, sql
+
+
+def rows_where(model: type[Model], fields: tuple[str, ...], **conditions) -> list:
+    """Instances of `model` with only `fields` loaded (the rest deferred), where each condition
+    holds: `name=value` (equality) or `name=[values]` (a list, tuple or set: one of them; an
+    empty one matches nothing)."""
+    shape, params = [], []
+    for name, value in conditions.items():
+        if isinstance(value, list | tuple | set | frozenset):
+            if not value:
+                return []
+            shape.append((name, len(value)))
+            params.append(list(value))
+        else:
+            shape.append((name, None))
+            params.append([value])
+    alias = router.db_for_read(model)
+    connection = connections[alias]
+    attnames, converters, matched, sql = _select_plan(model, alias, tuple(fields), tuple(shape))
+    values = [
+        field.get_db_prep_value(v, connection) for field, vs in zip(matched, params, strict=True) for v in vs
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        rows = cursor.fetchall()
+    found = []
+    for row in rows:
+        converted = []
+        for value, (column, functions) in zip(row, converters, strict=True):
+            for convert in functions:
+                value = convert(value, column, connection)
+            converted.append(value)
+        found.append(model.from_db(alias, attnames, converted))
+    return found

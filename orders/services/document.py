@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from inventory.models import Sku, normalize_code
+from oms.core.bulk import rows_where
 from oms.core.money import ZERO, exact, quantize
 
 from ..models import ChannelRefund, Order, OrderCharge, OrderLine, TaxLine
@@ -47,8 +48,7 @@ def sku_codes(data: dict) -> set[str]:
 
 def find_skus(codes) -> dict[str, Sku]:
     """The SKUs by code, with what lines take from them (the rest is deferred)."""
-    found = Sku.objects.filter(code__in=set(codes)).only("code", "name", "active").order_by()
-    return {sku.code: sku for sku in found}
+    return {sku.code: sku for sku in rows_where(Sku, ("id", "code", "name", "active"), code=set(codes))}
 
 
 def _sku_problem(number: int, code: str, sku: Sku | None) -> str | None:

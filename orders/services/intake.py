@@ -16,7 +16,7 @@ from django.db import IntegrityError
 
 from inventory.models import Location
 from oms.core.actor import Actor
-from oms.core.bulk import rows_insert
+from oms.core.bulk import rows_insert, rows_where
 from oms.core.models import Channel
 from oms.core.money import ZERO, exact, quantize
 from oms.core.transactions import retry_on_conflict, transactional
@@ -68,9 +68,8 @@ def _pickup(delivery: dict) -> tuple[Location | None, str | None]:
 def existing_order(channel: Channel, external_id: str) -> Order | None:
     """The order the channel already sent under this id, if any (looked up by id first: the
     common answer, none, stays a cheap query)."""
-    same = Order.objects.filter(channel=channel, external_id=external_id).order_by()
-    found = list(same.values_list("pk", flat=True)[:1])
-    return Order.objects.get(pk=found[0]) if found else None
+    found = rows_where(Order, ("id",), channel=channel.pk, external_id=external_id)
+    return Order.objects.get(pk=found[0].pk) if found else None
 
 
 def _insert(order: Order) -> None:

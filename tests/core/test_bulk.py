@@ -1,12 +1,13 @@
 """rows_update saves the named fields of many rows in one statement, NULLs and foreign keys too;
-rows_insert writes new rows as bulk_create does."""
+rows_insert writes new rows as bulk_create does; rows_where reads what filter().only() reads."""
 
 from datetime import UTC, datetime
 
 import pytest
 from django.utils import timezone
 
-from oms.core.bulk import rows_insert, rows_update
+from inventory.models import Sku
+from oms.core.bulk import rows_insert, rows_update, rows_where
 from orders.models import Order, OrderLine
 from tests.fulfillment.factories import SkuFactory, make_order
 
@@ -90,3 +91,27 @@ def test_rows_insert_of_nothing_and_of_an_unsaved_relation(django_assert_num_que
     line.bundle_parent = _copies(order.lines.get(), 1)[0]
     with pytest.raises(ValueError, match="unsaved related object"):
         rows_insert([line])
+
+
+def test_rows_where_reads_what_filter_only_reads(django_assert_num_queries):
+    """Equality and membership together; values converted as a queryset converts them (a boolean
+    on SQLite, a datetime); the fields not read are deferred, not blank."""
+    active, inactive, other = SkuFactory(), SkuFactory(active=False), SkuFactory()
+    order = make_order([(active, 1)])
+    with django_assert_num_queries(2):
+        skus = rows_where(Sku, ("id", "code", "active"), code=[active.code, inactive.code])
+        orders = rows_where(
+            Order, ("id", "placed_at"), channel=order.channel_id, external_id=order.external_id
+        )
+    assert sorted((sku.pk, sku.code, sku.active) for sku in skus) == [
+        (active.pk, active.code, True),
+        (inactive.pk, inactive.code, False),
+    ]
+    assert all(type(sku.active) is bool for sku in skus)
+    assert other.pk not in {sku.pk for sku in skus}
+    assert [(found.pk, found.placed_at) for found in orders] == [(order.pk, order.placed_at)]
+    assert orders[0].get_deferred_fields() >= {"number", "external_id"}
+    assert orders[0].number == order.number  # a deferred field loads when read
+    with django_assert_num_queries(0):
+        assert rows_where(Sku, ("id",), code=set()) == []
+    assert rows_where(Order, ("id",), channel=order.channel_id, external_id="no such order") == []
