@@ -14,6 +14,7 @@ from django.db import transaction
 
 from inventory.services import stock_lock
 from oms.core.actor import Actor
+from oms.core.bulk import rows_insert
 from oms.core.errors import DomainError
 from oms.core.transactions import transactional
 from orders import services as order_services
@@ -32,8 +33,7 @@ BATCH_SIZE = 50
 def fulfillment_request_sourcing(*, order: Order, reason: str) -> None:
     """Inside the transaction that accepted or released `order`: queue it for sourcing (once:
     a second request before the first is handled changes nothing)."""
-    request = SourcingRequest(order_id=order.pk, reason=reason[:120])
-    SourcingRequest.objects.bulk_create([request], ignore_conflicts=True)
+    rows_insert([SourcingRequest(order_id=order.pk, reason=reason[:120])], ignore_conflicts=True)
 
 
 def fulfillment_source_requested(*, batch_size: int = BATCH_SIZE) -> int:

@@ -91,10 +91,11 @@ def _take_related(obj, relations) -> None:
                 setattr(obj, field.attname, related.pk)
 
 
-def rows_insert(objects) -> list:
+def rows_insert(objects, *, ignore_conflicts: bool = False) -> list:
     """Insert new model instances of one model; returns them, primary keys set. An auto primary
     key is the database's (one set on an object is overwritten); values are plain values, not
-    expressions."""
+    expressions. With `ignore_conflicts` a row that breaks a unique constraint is skipped, and
+    as with bulk_create no primary key is set."""
     objects = list(objects)
     if not objects:
         return objects
@@ -103,7 +104,10 @@ def rows_insert(objects) -> list:
     connection = connections[alias]
     fields, own_pre_save, relations, head, row, auto_pk = _insert_plan(model, alias)
     quote = connection.ops.quote_name
-    returning = f" RETURNING {quote(auto_pk.column)}" if auto_pk is not None else ""
+    if ignore_conflicts:
+        auto_pk, returning = None, " ON CONFLICT DO NOTHING"
+    else:
+        returning = f" RETURNING {quote(auto_pk.column)}" if auto_pk is not None else ""
     plan = list(zip(fields, own_pre_save, strict=True))
     with connection.cursor() as cursor:
         size = min(connection.ops.bulk_batch_size(fields, objects) or BATCH, BATCH)
