@@ -74,6 +74,7 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=400)
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--sort", default="tottime")
+    parser.add_argument("--callees", default="", help="also print what functions matching this call")
     args = parser.parse_args()
 
     url = os.environ["DATABASE_URL"]
@@ -114,7 +115,10 @@ def main() -> None:
         post()
     profiler.disable()
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.top)
+    stats = pstats.Stats(profiler, stream=out).sort_stats(args.sort)
+    stats.print_stats(args.top)
+    if args.callees:
+        stats.print_callees(args.callees)
     print(out.getvalue())
     print(f"statuses: {statuses}")
     print(f"CPU {cpu_ms:.2f} ms per request (no profiler)")
