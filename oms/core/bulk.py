@@ -20,7 +20,7 @@ shape, the rows made as a queryset would make them (converters, deferred fields)
 
 from functools import cache
 
-from django.db import connections, router
+from django.db import connections, models, router
 from django.db.models import Field, Model
 
 BATCH = 500
@@ -77,7 +77,36 @@ def _insert_plan(model, alias: str) -> tuple:
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     relations = [field for field in fields if field.is_relation]
     own_pre_save = [type(field).pre_save is not Field.pre_save for field in fields]
-    return fields, own_pre_save, relations, head, row, auto_pk
+    plain = [_passed_as_is(field) for field in fields]
+    return fields, own_pre_save, plain, relations, head, row, auto_pk
+
+
+_PLAIN_TYPES = {
+    **dict.fromkeys((models.CharField, models.TextField, models.EmailField, models.SlugField), (str,)),
+    **dict.fromkeys(
+        (
+            models.IntegerField,
+            models.BigIntegerField,
+            models.SmallIntegerField,
+            models.PositiveIntegerField,
+            models.PositiveSmallIntegerField,
+            models.PositiveBigIntegerField,
+            models.AutoField,
+            models.BigAutoField,
+        ),
+        (int,),
+    ),
+    models.BooleanField: (bool,),
+}
+
+
+def _passed_as_is(field) -> tuple[type, ...]:
+    """The value types Django's `get_db_prep_save` hands on unchanged for this exact field class
+    (a str to a CharField, an int to an IntegerField or a foreign key to one): the insert skips
+    the call for them, a fifth of its work. Subclasses are never assumed to behave alike."""
+    if isinstance(field, models.ForeignKey):
+        field = field.target_field
+    return _PLAIN_TYPES.get(type(field), ())
 
 
 def _take_related(obj, relations) -> None:
@@ -102,13 +131,13 @@ def rows_insert(objects, *, ignore_conflicts: bool = False) -> list:
     model = type(objects[0])
     alias = router.db_for_write(model)
     connection = connections[alias]
-    fields, own_pre_save, relations, head, row, auto_pk = _insert_plan(model, alias)
+    fields, own_pre_save, plain, relations, head, row, auto_pk = _insert_plan(model, alias)
     quote = connection.ops.quote_name
     if ignore_conflicts:
         auto_pk, returning = None, " ON CONFLICT DO NOTHING"
     else:
         returning = f" RETURNING {quote(auto_pk.column)}" if auto_pk is not None else ""
-    plan = list(zip(fields, own_pre_save, strict=True))
+    plan = list(zip(fields, own_pre_save, plain, strict=True))
     with connection.cursor() as cursor:
         size = min(connection.ops.bulk_batch_size(fields, objects) or BATCH, BATCH)
         for start in range(0, len(objects), size):
@@ -116,9 +145,12 @@ def rows_insert(objects, *, ignore_conflicts: bool = False) -> list:
             params = []
             for obj in batch:
                 _take_related(obj, relations)
-                for field, pre_save in plan:
+                for field, pre_save, as_is in plan:
                     value = field.pre_save(obj, True) if pre_save else getattr(obj, field.attname)
-                    params.append(field.get_db_prep_save(value, connection))
+                    if type(value) in as_is or (value is None and as_is):
+                        params.append(value)
+                    else:
+                        params.append(field.get_db_prep_save(value, connection))
             cursor.execute(head + ", ".join([row] * len(batch)) + returning, params)
             if auto_pk is not None:
                 for obj, (pk,) in zip(batch, cursor.fetchall(), strict=True):

@@ -56,6 +56,9 @@ class _SettingsRateThrottle(SimpleRateThrottle):
         """This request's number in its window (keys of their own: never DRF's lists)."""
         self.now = self.timer()
         counter = f"{self.key}:count"
+        in_window = getattr(self.cache, "count_in_window", None)  # Redis: one round trip
+        if in_window is not None:
+            return in_window(counter, f"{self.key}:since", self.now, self.duration)
         try:
             count = self.cache.incr(counter)
         except ValueError:  # no window open: this request opens one
