@@ -10,6 +10,7 @@ from .notes import order_add_note
 from .payment import order_record_refund, order_request_refund, order_update_payment
 from .privacy import order_anonymize, order_anonymize_expired
 from .progress import (
+    ALLOCATION_FIELDS,
     Allocation,
     order_record_allocation,
     order_record_allocations,
@@ -23,6 +24,7 @@ from .progress import (
 from .timeline import order_add_event, timeline_event, timeline_record, timeline_write, timeline_write_many
 
 __all__ = [
+    "ALLOCATION_FIELDS",
     "Allocation",
     "ChannelUpdate",
     "lock_order",

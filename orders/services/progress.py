@@ -17,9 +17,11 @@ from ..errors import OrderConflict, OrderErrorCode
 from ..models import Order, OrderLine
 from .holds import open_holds, release_holds
 from .locks import lock_order, lock_orders
-from .timeline import timeline_event, timeline_write, timeline_write_many
+from .timeline import PAYLOAD_FIELDS, timeline_event, timeline_write, timeline_write_many
 
 Status = Order.Status
+#: The order columns recording an allocation reads and writes (with its timeline payload).
+ALLOCATION_FIELDS = (*PAYLOAD_FIELDS, "held_from", "updated_at")
 
 
 def _lines(order: Order, line_ids) -> dict[int, OrderLine]:
