@@ -23,6 +23,9 @@ from ..models import FulfillmentOrder, FulfillmentOrderLine, RoutingRule
 from .locks import lock_fulfillment_orders, lock_order_for_sourcing, require_sku_levels
 
 CLOSED = (Order.Status.CANCELLED, Order.Status.SHIPPED, Order.Status.COMPLETED)
+#: The order line columns sourcing reads (line_request, _unallocated), with those recording
+#: the allocations needs: a line row is wide (prices, the channel's ids and properties).
+LINE_FIELDS = (*order_services.ALLOCATION_LINE_FIELDS, "sku__code", "sku__tags", "sku__dropship_vendor")
 
 
 def _float(value) -> float | None:
@@ -189,7 +192,8 @@ def _order_lines(order_ids) -> dict[int, list[OrderLine]]:
     """Every line of these orders (read once: sourcing plans on some, recording the
     allocations needs them all)."""
     by_order = defaultdict(list)
-    for line in OrderLine.objects.filter(order_id__in=list(order_ids)).select_related("sku").order_by("pk"):
+    lines = OrderLine.objects.filter(order_id__in=list(order_ids)).select_related("sku").only(*LINE_FIELDS)
+    for line in lines.order_by("pk"):
         by_order[line.order_id].append(line)
     return by_order
 

@@ -11,6 +11,7 @@ from .payment import order_record_refund, order_request_refund, order_update_pay
 from .privacy import order_anonymize, order_anonymize_expired
 from .progress import (
     ALLOCATION_FIELDS,
+    ALLOCATION_LINE_FIELDS,
     Allocation,
     order_record_allocation,
     order_record_allocations,
@@ -25,6 +26,7 @@ from .timeline import order_add_event, timeline_event, timeline_record, timeline
 
 __all__ = [
     "ALLOCATION_FIELDS",
+    "ALLOCATION_LINE_FIELDS",
     "Allocation",
     "ChannelUpdate",
     "lock_order",

@@ -22,6 +22,19 @@ from .timeline import PAYLOAD_FIELDS, timeline_event, timeline_write, timeline_w
 Status = Order.Status
 #: The order columns recording an allocation reads and writes (with its timeline payload).
 ALLOCATION_FIELDS = (*PAYLOAD_FIELDS, "held_from", "updated_at")
+#: The line columns recording an allocation reads and saves.
+ALLOCATION_LINE_FIELDS = (
+    "order",
+    "line_number",
+    "sku",
+    "quantity",
+    "is_bundle",
+    "fulfilled_by_channel",
+    "quantity_allocated",
+    "quantity_shipped",
+    "quantity_cancelled",
+    "quantity_returned",
+)
 
 
 def _lines(order: Order, line_ids) -> dict[int, OrderLine]:
