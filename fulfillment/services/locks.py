@@ -48,6 +48,26 @@ def lock_order_for_sourcing(order: Order, locked: LockedStock | None = None) -> 
     return order, locked
 
 
+#: The order columns sourcing plans with (destination_of, serves, _fo_kind), besides those
+#: recording the allocations needs.
+SOURCING_FIELDS = (
+    *order_services.ALLOCATION_FIELDS,
+    "delivery_method",
+    "pickup_location",
+    "ship_country_code",
+    "ship_region",
+    "ship_postal_code",
+    "ship_latitude",
+    "ship_longitude",
+)
+
+
+def lock_orders_for_sourcing(order_ids) -> dict[int, Order]:
+    """The orders of a sourcing batch, locked, those another transaction holds left out; only
+    the columns sourcing reads (an order row is wide: addresses, totals, channel documents)."""
+    return order_services.lock_orders(order_ids, skip_locked=True, fields=SOURCING_FIELDS)
+
+
 def require_sku_levels(locked: LockedStock, sku_ids) -> None:
     """Sourcing plans on every level of these SKUs: they must have been locked as a whole."""
     missing = set(sku_ids) - locked.sku_ids

@@ -21,7 +21,7 @@ from orders import services as order_services
 from orders.models import Hold, Order
 
 from ..models import SourcingRequest
-from .locks import claim_sourcing_requests
+from .locks import claim_sourcing_requests, lock_orders_for_sourcing
 from .sourcing import SourcingJob, source_orders
 
 logger = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ def _source_batch(limit: int, request_ids=None) -> tuple[int, int]:
     if not requests:
         return 0, 0
     locked = stock_lock(sku_ids=order_services.order_sku_ids(request.order_id for request in requests))
-    orders = order_services.lock_orders((request.order_id for request in requests), skip_locked=True)
+    orders = lock_orders_for_sourcing(request.order_id for request in requests)
     handled = [request for request in requests if request.order_id in orders]
     jobs = [SourcingJob(orders[request.order_id], reason=request.reason) for request in handled]
     source_orders(jobs, locked=locked, actor=ACTOR)

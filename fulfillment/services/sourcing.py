@@ -23,6 +23,9 @@ from ..models import FulfillmentOrder, FulfillmentOrderLine, RoutingRule
 from .locks import lock_fulfillment_orders, lock_order_for_sourcing, require_sku_levels
 
 CLOSED = (Order.Status.CANCELLED, Order.Status.SHIPPED, Order.Status.COMPLETED)
+#: The order line columns sourcing reads (line_request, _unallocated), with those recording
+#: the allocations needs: a line row is wide (prices, the channel's ids and properties).
+LINE_FIELDS = (*order_services.ALLOCATION_LINE_FIELDS, "sku__code", "sku__tags", "sku__dropship_vendor")
 
 
 def _float(value) -> float | None:
@@ -185,25 +188,41 @@ class _Context:
         return plan, rule
 
 
-def _unallocated_lines(order_ids) -> dict[int, list[OrderLine]]:
+def _order_lines(order_ids) -> dict[int, list[OrderLine]]:
+    """Every line of these orders (read once: sourcing plans on some, recording the
+    allocations needs them all)."""
     by_order = defaultdict(list)
-    # Lines the channel ships itself, and bundle parents (their children are picked), never.
-    lines = OrderLine.objects.filter(
-        order_id__in=list(order_ids), sku__isnull=False, fulfilled_by_channel=False, is_bundle=False
-    )
-    for line in lines.select_related("sku").order_by("pk"):
-        if line.quantity_unallocated > 0:
-            by_order[line.order_id].append(line)
+    lines = OrderLine.objects.filter(order_id__in=list(order_ids)).select_related("sku").only(*LINE_FIELDS)
+    for line in lines.order_by("pk"):
+        by_order[line.order_id].append(line)
     return by_order
+
+
+def _unallocated(lines: list[OrderLine]) -> list[OrderLine]:
+    # Lines the channel ships itself, and bundle parents (their children are picked), never.
+    return [
+        line
+        for line in lines
+        if line.sku_id is not None
+        and not line.fulfilled_by_channel
+        and not line.is_bundle
+        and line.quantity_unallocated > 0
+    ]
 
 
 def source_orders(
     jobs: list[SourcingJob], *, locked: LockedStock, actor: Actor
 ) -> dict[int, engine.Plan | None]:
-    """Source a batch of orders the caller locked, on stock it locked first (every level of
-    their SKUs). Returns each order's plan, or None when it had nothing to source."""
+    """Source a batch of orders the caller locked (in this transaction: the jobs' orders are the
+    locked instances), on stock it locked first (every level of their SKUs). Returns each
+    order's plan, or None when it had nothing to source."""
     open_jobs = [job for job in jobs if job.order.status not in CLOSED]
-    lines = _unallocated_lines(job.order.pk for job in open_jobs)
+    every_line = _order_lines(job.order.pk for job in open_jobs)
+    lines = {
+        order_id: sourced
+        for order_id, order_lines in every_line.items()
+        if (sourced := _unallocated(order_lines))
+    }
     all_lines = [line for order_lines in lines.values() for line in order_lines]
     require_sku_levels(locked, {line.sku_id for line in all_lines})
     plans: dict[int, engine.Plan | None] = {job.order.pk: None for job in jobs}
@@ -228,7 +247,7 @@ def source_orders(
         )
         recorded.append((job.order, plan, rule))
     fos = assign_many(placements, actor, locked=locked)
-    order_services.order_record_allocations(
+    order_services.order_record_allocations_locked(
         allocations=[
             order_services.Allocation(
                 order=order,
@@ -242,6 +261,7 @@ def source_orders(
             )
             for order, plan, rule in recorded
         ],
+        lines=every_line,
         actor=actor,
     )
     return plans

@@ -10,9 +10,12 @@ from .notes import order_add_note
 from .payment import order_record_refund, order_request_refund, order_update_payment
 from .privacy import order_anonymize, order_anonymize_expired
 from .progress import (
+    ALLOCATION_FIELDS,
+    ALLOCATION_LINE_FIELDS,
     Allocation,
     order_record_allocation,
     order_record_allocations,
+    order_record_allocations_locked,
     order_record_channel_shipment,
     order_record_deallocation,
     order_record_delivery,
@@ -22,6 +25,8 @@ from .progress import (
 from .timeline import order_add_event, timeline_event, timeline_record, timeline_write, timeline_write_many
 
 __all__ = [
+    "ALLOCATION_FIELDS",
+    "ALLOCATION_LINE_FIELDS",
     "Allocation",
     "ChannelUpdate",
     "lock_order",
@@ -42,6 +47,7 @@ __all__ = [
     "order_intake",
     "order_record_allocation",
     "order_record_allocations",
+    "order_record_allocations_locked",
     "order_record_channel_shipment",
     "order_record_deallocation",
     "order_record_delivery",

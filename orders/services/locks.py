@@ -20,10 +20,14 @@ def lock_order(order: Order) -> Order:
     return for_update(Order.objects.select_related("channel")).get(pk=order.pk)
 
 
-def lock_orders(order_ids, *, skip_locked: bool = False) -> dict[int, Order]:
+def lock_orders(order_ids, *, skip_locked: bool = False, fields=()) -> dict[int, Order]:
     """Lock many orders in one statement (primary-key order); with `skip_locked`, those another
-    transaction holds are left out (that one is working on them: a backorder run, say)."""
+    transaction holds are left out (that one is working on them: a backorder run, say).
+    `fields` (names for `QuerySet.only`): read just these columns, for a caller that knows
+    every one it will touch (any other is read again, one query per order)."""
     rows = for_update(Order.objects.select_related("channel"), skip_locked=skip_locked)
+    if fields:
+        rows = rows.only(*fields)
     return {order.pk: order for order in rows.filter(pk__in=sorted(set(order_ids))).order_by("pk")}
 
 

@@ -17,9 +17,24 @@ from ..errors import OrderConflict, OrderErrorCode
 from ..models import Order, OrderLine
 from .holds import open_holds, release_holds
 from .locks import lock_order, lock_orders
-from .timeline import timeline_event, timeline_write, timeline_write_many
+from .timeline import PAYLOAD_FIELDS, timeline_event, timeline_write, timeline_write_many
 
 Status = Order.Status
+#: The order columns recording an allocation reads and writes (with its timeline payload).
+ALLOCATION_FIELDS = (*PAYLOAD_FIELDS, "held_from", "updated_at")
+#: The line columns recording an allocation reads and saves.
+ALLOCATION_LINE_FIELDS = (
+    "order",
+    "line_number",
+    "sku",
+    "quantity",
+    "is_bundle",
+    "fulfilled_by_channel",
+    "quantity_allocated",
+    "quantity_shipped",
+    "quantity_cancelled",
+    "quantity_returned",
+)
 
 
 def _lines(order: Order, line_ids) -> dict[int, OrderLine]:
@@ -157,11 +172,25 @@ def order_record_allocations(*, allocations: list[Allocation], actor: Actor) -> 
     """The allocations of a batch of orders (a sourcing run takes many at once): the orders are
     locked in one statement and their lines read, saved and written on the timeline together."""
     orders = lock_orders(allocation.order.pk for allocation in allocations)
-    lines = defaultdict(dict)
+    lines = defaultdict(list)
     for line in OrderLine.objects.filter(order_id__in=list(orders)).order_by("pk"):
-        lines[line.order_id][line.pk] = line
-    entries = [_allocate(orders[a.order.pk], lines[a.order.pk], a, actor) for a in allocations]
-    _save_many([(order, list(lines[order.pk].values())) for order, _events in entries])
+        lines[line.order_id].append(line)
+    locked = [Allocation(orders[a.order.pk], a.allocated, a.explanation, a.payload) for a in allocations]
+    return order_record_allocations_locked(allocations=locked, lines=lines, actor=actor)
+
+
+@transactional
+def order_record_allocations_locked(
+    *, allocations: list[Allocation], lines: dict[int, list[OrderLine]], actor: Actor
+) -> list[Order]:
+    """`order_record_allocations` for a caller that locked the orders and read every line of
+    them (`lines`, by order id) in this transaction already (a sourcing run): each allocation's
+    order is the locked instance, changed and saved here."""
+    entries = [
+        _allocate(a.order, {line.pk: line for line in lines.get(a.order.pk, [])}, a, actor)
+        for a in allocations
+    ]
+    _save_many([(order, lines.get(order.pk, [])) for order, _events in entries])
     timeline_write_many(entries)
     return [order for order, _events in entries]
 

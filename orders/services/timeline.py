@@ -9,6 +9,9 @@ from oms.core.transactions import transactional
 
 from ..models import Order, OrderEvent
 
+#: The order columns `order_payload` reads.
+PAYLOAD_FIELDS = ("number", "channel", "channel__code", "external_id", "status", "payment_status")
+
 
 def order_payload(order: Order) -> dict:
     """What every order outbox event carries about its order."""
