@@ -115,3 +115,18 @@ def test_rows_where_reads_what_filter_only_reads(django_assert_num_queries):
     with django_assert_num_queries(0):
         assert rows_where(Sku, ("id",), code=set()) == []
     assert rows_where(Order, ("id",), channel=order.channel_id, external_id="no such order") == []
+
+
+@pytest.mark.postgres
+def test_psycopg_keeps_the_split_of_an_order_insert():
+    """An order's insert has more parameters than psycopg caches by default: the second one is
+    a hit in its statement cache (oms.core.apps.cache_wide_statements)."""
+    from psycopg import _queries
+
+    sku = SkuFactory()
+    order = make_order([(sku, 1)])
+    first, second = _copies(order, 2, number="N", external_id="E")
+    rows_insert([first])
+    hits = _queries._query2pg_client.cache_info().hits
+    rows_insert([second])
+    assert _queries._query2pg_client.cache_info().hits == hits + 1
