@@ -19,6 +19,7 @@ shape, the rows made as a queryset would make them (converters, deferred fields)
 """
 
 from functools import cache
+from typing import NamedTuple
 
 from django.db import connections, models, router
 from django.db.models import Field, Model
@@ -63,22 +64,30 @@ def rows_update(objects, fields: list[str]) -> None:
             cursor.execute(f"{sql}WHERE {table}.{key} = v.{key}", params)
 
 
+class _InsertPlan(NamedTuple):
+    head: str  # INSERT INTO t (columns) VALUES
+    row: str  # one row's placeholders
+    columns: list[tuple[Field, bool, tuple[type, ...]]]  # (field, own pre_save?, values passed as is)
+    relations: list[Field]
+    auto_pk: Field | None  # left to the database, and returned
+    returning: str
+
+
 @cache
-def _insert_plan(model, alias: str) -> tuple:
-    """(fields, SQL up to VALUES, one row's placeholders, pk field or None): the pk is left to
-    the database, and returned, when it is an auto field."""
+def _insert_plan(model, alias: str) -> _InsertPlan:
     meta = model._meta
-    connection = connections[alias]
-    quote = connection.ops.quote_name
+    quote = connections[alias].ops.quote_name
     auto_pk = meta.pk if meta.pk.db_returning else None
     fields = [f for f in meta.concrete_fields if f is not auto_pk and not f.generated]
     names = ", ".join(quote(field.column) for field in fields)
-    head = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES "  # noqa: S608 - the model's names
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    relations = [field for field in fields if field.is_relation]
-    own_pre_save = [type(field).pre_save is not Field.pre_save for field in fields]
-    plain = [_passed_as_is(field) for field in fields]
-    return fields, own_pre_save, plain, relations, head, row, auto_pk
+    return _InsertPlan(
+        head=f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ",  # noqa: S608 - the model's names
+        row="(" + ", ".join(["%s"] * len(fields)) + ")",
+        columns=[(f, type(f).pre_save is not Field.pre_save, _passed_as_is(f)) for f in fields],
+        relations=[field for field in fields if field.is_relation],
+        auto_pk=auto_pk,
+        returning=f" RETURNING {quote(auto_pk.column)}" if auto_pk is not None else "",
+    )
 
 
 _PLAIN_TYPES = {
@@ -131,27 +140,25 @@ def rows_insert(objects, *, ignore_conflicts: bool = False) -> list:
     model = type(objects[0])
     alias = router.db_for_write(model)
     connection = connections[alias]
-    fields, own_pre_save, plain, relations, head, row, auto_pk = _insert_plan(model, alias)
-    quote = connection.ops.quote_name
-    if ignore_conflicts:
-        auto_pk, returning = None, " ON CONFLICT DO NOTHING"
-    else:
-        returning = f" RETURNING {quote(auto_pk.column)}" if auto_pk is not None else ""
-    plan = list(zip(fields, own_pre_save, plain, strict=True))
+    plan = _insert_plan(model, alias)
+    auto_pk, returning = (
+        (None, " ON CONFLICT DO NOTHING") if ignore_conflicts else (plan.auto_pk, plan.returning)
+    )
+    fields = [field for field, _pre_save, _as_is in plan.columns]
     with connection.cursor() as cursor:
         size = min(connection.ops.bulk_batch_size(fields, objects) or BATCH, BATCH)
         for start in range(0, len(objects), size):
             batch = objects[start : start + size]
             params = []
             for obj in batch:
-                _take_related(obj, relations)
-                for field, pre_save, as_is in plan:
+                _take_related(obj, plan.relations)
+                for field, pre_save, as_is in plan.columns:
                     value = field.pre_save(obj, True) if pre_save else getattr(obj, field.attname)
                     if type(value) in as_is or (value is None and as_is):
                         params.append(value)
                     else:
                         params.append(field.get_db_prep_save(value, connection))
-            cursor.execute(head + ", ".join([row] * len(batch)) + returning, params)
+            cursor.execute(plan.head + ", ".join([plan.row] * len(batch)) + returning, params)
             if auto_pk is not None:
                 for obj, (pk,) in zip(batch, cursor.fetchall(), strict=True):
                     setattr(obj, auto_pk.attname, pk)
@@ -162,8 +169,8 @@ def rows_insert(objects, *, ignore_conflicts: bool = False) -> list:
 
 @cache
 def _select_plan(model, alias: str, fields: tuple[str, ...], shape: tuple[tuple[str, int | None], ...]):
-    """(attnames read, their (column, converters), condition fields, SQL) for one shape of
-    condition: a field's name with None for equality, or with how many values it is one of."""
+    """(attnames read, their (column, converters), SQL) for one shape of condition: a field's
+    name with None for equality, or with how many values it is one of."""
     meta = model._meta
     connection = connections[alias]
     quote = connection.ops.quote_name
@@ -171,41 +178,38 @@ def _select_plan(model, alias: str, fields: tuple[str, ...], shape: tuple[tuple[
     converters = []
     for field in read:
         column = field.get_col(meta.db_table)
-        functions = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-        converters.append((column, functions))
-    tests, matched = [], []
+        converters.append(
+            (column, connection.ops.get_db_converters(column) + column.get_db_converters(connection))
+        )
+    tests = []
     for name, count in shape:
-        field = meta.get_field(name)
-        matched.append(field)
-        column = quote(field.column)
+        column = quote(meta.get_field(name).column)
         tests.append(f"{column} = %s" if count is None else f"{column} IN ({', '.join(['%s'] * count)})")
     columns = ", ".join(quote(field.column) for field in read)
     sql = f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {' AND '.join(tests)}"  # noqa: S608
-    return [field.attname for field in read], converters, matched, sql
+    return [field.attname for field in read], converters, sql
 
 
 def rows_where(model: type[Model], fields: tuple[str, ...], **conditions) -> list:
     """Instances of `model` with only `fields` loaded (the rest deferred), where each condition
     holds: `name=value` (equality) or `name=[values]` (a list, tuple or set: one of them; an
     empty one matches nothing)."""
+    alias = router.db_for_read(model)
+    connection = connections[alias]
     shape, params = [], []
     for name, value in conditions.items():
+        field = model._meta.get_field(name)
         if isinstance(value, list | tuple | set | frozenset):
             if not value:
                 return []
             shape.append((name, len(value)))
-            params.append(list(value))
+            params += [field.get_db_prep_value(one, connection) for one in value]
         else:
             shape.append((name, None))
-            params.append([value])
-    alias = router.db_for_read(model)
-    connection = connections[alias]
-    attnames, converters, matched, sql = _select_plan(model, alias, tuple(fields), tuple(shape))
-    values = [
-        field.get_db_prep_value(v, connection) for field, vs in zip(matched, params, strict=True) for v in vs
-    ]
+            params.append(field.get_db_prep_value(value, connection))
+    attnames, converters, sql = _select_plan(model, alias, tuple(fields), tuple(shape))
     with connection.cursor() as cursor:
-        cursor.execute(sql, values)
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     found = []
     for row in rows:

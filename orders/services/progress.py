@@ -5,7 +5,7 @@ quantities and the order status in step, each with a timeline event and an outbo
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils import timezone
 
@@ -175,7 +175,7 @@ def order_record_allocations(*, allocations: list[Allocation], actor: Actor) -> 
     lines = defaultdict(list)
     for line in OrderLine.objects.filter(order_id__in=list(orders)).order_by("pk"):
         lines[line.order_id].append(line)
-    locked = [Allocation(orders[a.order.pk], a.allocated, a.explanation, a.payload) for a in allocations]
+    locked = [replace(allocation, order=orders[allocation.order.pk]) for allocation in allocations]
     return order_record_allocations_locked(allocations=locked, lines=lines, actor=actor)
 
 
